@@ -1,0 +1,30 @@
+/**
+ * The task runtime: define tasks, submit them lazily, get results. Runs in-process (`local`) or on
+ * worker processes over ZeroMQ (`cluster`, the default).
+ *
+ * @packageDocumentation
+ */
+export { defineTask, type TaskDef } from './task.js';
+export { Future } from './future.js';
+export {
+  init,
+  submit,
+  submitMany,
+  get,
+  getAll,
+  shutdown,
+  workers,
+  stats,
+  type Arg,
+  type SubmitArgs,
+  type FuturesOf,
+} from './api.js';
+export { encode, decode, CodecError, type Encoded, type TypedArray, type TypedArrayName } from './codec.js';
+export type {
+  TaskOptions,
+  DefineTaskOptions,
+  InitOptions,
+  ExecutorKind,
+  WorkerInfo,
+  RuntimeStats,
+} from './types.js';

@@ -1,0 +1,44 @@
+/**
+ * Validation of {@link InitOptions}: every problem is a ParameterError naming the option.
+ *
+ * @packageDocumentation
+ */
+import { ParameterError } from '../errors.js';
+import type { InitOptions } from './types.js';
+
+const KNOWN = new Set([
+  'executor',
+  'workers',
+  'address',
+  'secretKey',
+  'allowedWorkerKeys',
+  'memoryLimit',
+  'spillDir',
+  'taskModules',
+  'trace',
+]);
+
+/** Throws a ParameterError for the first invalid or unknown option. */
+export function validateInitOptions(o: InitOptions): void {
+  if (typeof o !== 'object' || o === null) throw new ParameterError('options', 'expected an options object');
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new ParameterError(k, `unknown init option (known: ${[...KNOWN].join(', ')})`);
+  if (o.executor !== undefined && o.executor !== 'local' && o.executor !== 'cluster') {
+    throw new ParameterError('executor', `expected 'local' or 'cluster', found ${JSON.stringify(o.executor)}`);
+  }
+  if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 0 || o.workers > 1024)) {
+    throw new ParameterError('workers', `expected an integer in [0, 1024], found ${String(o.workers)}`);
+  }
+  if (o.memoryLimit !== undefined && (!Number.isFinite(o.memoryLimit) || o.memoryLimit < 1 << 20)) {
+    throw new ParameterError('memoryLimit', `expected a number of bytes >= 1 MiB, found ${String(o.memoryLimit)}`);
+  }
+  for (const k of ['address', 'secretKey', 'spillDir', 'trace'] as const) {
+    const v = o[k];
+    if (v !== undefined && (typeof v !== 'string' || v.length === 0)) throw new ParameterError(k, 'expected a non-empty string');
+  }
+  for (const k of ['taskModules', 'allowedWorkerKeys'] as const) {
+    const v = o[k];
+    if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))) {
+      throw new ParameterError(k, 'expected an array of strings');
+    }
+  }
+}

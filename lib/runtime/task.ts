@@ -1,0 +1,86 @@
+/**
+ * Task definitions and the per-process registry that maps task names to functions. Workers only ever
+ * run functions registered here, looked up by name.
+ *
+ * @packageDocumentation
+ */
+import { ParameterError } from '../errors.js';
+import type { DefineTaskOptions, TaskOptions } from './types.js';
+
+/** A registered task: its name, function and options. Create with {@link defineTask}. */
+export interface TaskDef<A extends unknown[] = unknown[], R = unknown> {
+  /** Unique task name; the driver sends it and the worker looks the function up by it. */
+  readonly name: string;
+  /** Number of results (the function returns an array of this length when > 1). */
+  readonly nReturns: number;
+  /** Default options of every submit of this task. */
+  readonly options: Readonly<TaskOptions>;
+  /** The function. */
+  readonly fn: (...args: A) => R | Promise<R>;
+}
+
+const registry = new Map<string, TaskDef<never[], unknown>>();
+const NAME = /^[A-Za-z_][\w.:/-]{0,199}$/;
+
+/**
+ * Registers a task. Call at the top level of a module that workers import (listed in `lib/tasks.ts`
+ * or in `init({ taskModules })`), so that the same name resolves to the same function everywhere.
+ *
+ * @param name - unique name, e.g. `'dsarray.add'` (letters, digits, `_ . : / -`; at most 200 chars)
+ * @param fn - receives the resolved argument values; returns a value, or an array of `nReturns` values
+ * @param options - `nReturns` (default 1) and default {@link TaskOptions}
+ * @throws {@link ParameterError} on a bad name, a name registered with another function, or bad `nReturns`
+ * @example
+ * ```ts
+ * export const add = defineTask('demo.add', (a: number, b: number) => a + b);
+ * const f = submit(add, [1, 2]);
+ * await get(f); // 3
+ * ```
+ */
+export function defineTask<A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => R | Promise<R>,
+  options: DefineTaskOptions = {},
+): TaskDef<A, Awaited<R>> {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new ParameterError('name', `invalid task name ${JSON.stringify(name)} (letters, digits, _ . : / -)`);
+  }
+  if (typeof fn !== 'function') throw new ParameterError('fn', `task ${name}: expected a function, found ${typeof fn}`);
+  const nReturns = options.nReturns ?? 1;
+  if (!Number.isInteger(nReturns) || nReturns < 1 || nReturns > 1024) {
+    throw new ParameterError('nReturns', `task ${name}: expected an integer in [1, 1024], found ${String(nReturns)}`);
+  }
+  const existing = registry.get(name);
+  if (existing !== undefined) {
+    if (existing.fn === (fn as unknown)) return existing as unknown as TaskDef<A, Awaited<R>>;
+    throw new ParameterError('name', `task ${name} is already defined by another function`);
+  }
+  const def: TaskDef<A, Awaited<R>> = Object.freeze({
+    name,
+    nReturns,
+    options: Object.freeze({ recomputeOnly: options.recomputeOnly ?? false }),
+    fn: fn as (...args: A) => Awaited<R> | Promise<Awaited<R>>,
+  });
+  registry.set(name, def as unknown as TaskDef<never[], unknown>);
+  return def;
+}
+
+/** Looks a task up by name in this process's registry (undefined when its module was not imported). */
+export function lookupTask(name: string): TaskDef<unknown[], unknown> | undefined {
+  return registry.get(name) as TaskDef<unknown[], unknown> | undefined;
+}
+
+/**
+ * Runs a task function on resolved arguments and checks the result count: returns one value per output.
+ *
+ * @throws the task's own error unchanged, or a ParameterError when a multi-return task returned a wrong shape
+ */
+export async function runTaskFunction(def: TaskDef<unknown[], unknown>, args: unknown[]): Promise<unknown[]> {
+  const result = await def.fn(...args);
+  if (def.nReturns === 1) return [result];
+  if (!Array.isArray(result) || result.length !== def.nReturns) {
+    const found = Array.isArray(result) ? `an array of ${result.length}` : typeof result;
+    throw new ParameterError('nReturns', `task ${def.name} must return an array of ${def.nReturns} values, returned ${found}`);
+  }
+  return result;
+}

@@ -1,0 +1,88 @@
+/**
+ * Public types of the runtime: task options, init options, worker and stats records.
+ *
+ * @packageDocumentation
+ */
+
+/** Per-task options, given to {@link defineTask} and optionally overridden per submit. */
+export interface TaskOptions {
+  /**
+   * The task's results are cheap to regenerate: under memory pressure a worker drops them instead of
+   * spilling them to disk, and they are recomputed from lineage when needed again. Default false.
+   */
+  readonly recomputeOnly?: boolean;
+}
+
+/** Options of {@link defineTask}. */
+export interface DefineTaskOptions extends TaskOptions {
+  /** Number of results: when > 1 the function returns an array of that length (use `submitMany`). Default 1. */
+  readonly nReturns?: number;
+}
+
+/** Which executor runs tasks. */
+export type ExecutorKind = 'local' | 'cluster';
+
+/** Options of {@link init}. Every field is optional. */
+export interface InitOptions {
+  /** `'cluster'` (default): worker processes over ZeroMQ. `'local'`: in-process, sequential, deterministic. */
+  readonly executor?: ExecutorKind;
+  /** Number of local worker processes to start. Default `os.availableParallelism()`; 0 waits for remote workers. */
+  readonly workers?: number;
+  /**
+   * Endpoint the driver binds, e.g. `tcp://127.0.0.1:*` or `ipc:///tmp/x.sock`. Default: an ipc endpoint in
+   * `os.tmpdir()`. Addresses other than loopback/ipc require `secretKey` (remote mode).
+   */
+  readonly address?: string;
+  /** Driver's CURVE secret key (Z85, 40 chars): turns on remote mode with CURVE + ZAP authentication. */
+  readonly secretKey?: string;
+  /** Public keys (Z85) of remote workers allowed to connect in remote mode. */
+  readonly allowedWorkerKeys?: readonly string[];
+  /** Bytes of task results each worker keeps in memory before spilling LRU ones to disk. Default 1/2 of RAM / workers. */
+  readonly memoryLimit?: number;
+  /** Directory for spill files (a per-worker subdirectory is created and removed at shutdown). Default `os.tmpdir()`. */
+  readonly spillDir?: string;
+  /** URLs of modules that define tasks (`import.meta.url`), imported by every worker in addition to built-ins. */
+  readonly taskModules?: readonly string[];
+  /** Path of a Chrome trace JSON file (open it in Perfetto) written at shutdown. */
+  readonly trace?: string;
+}
+
+/** One worker as reported by {@link workers}. */
+export interface WorkerInfo {
+  /** Worker id, unique within a runtime. */
+  readonly id: string;
+  /** OS process id on its host. */
+  readonly pid: number;
+  /** Host name of the worker. */
+  readonly host: string;
+  /** Tasks completed on this worker. */
+  readonly tasksRun: number;
+  /** Bytes of task results this worker holds (memory and spilled). */
+  readonly bytesHeld: number;
+}
+
+/** Counters reported by {@link stats}. */
+export interface RuntimeStats {
+  /** Which executor produced these numbers. */
+  readonly executor: ExecutorKind;
+  /** Tasks submitted. */
+  readonly tasksSubmitted: number;
+  /** Task executions completed successfully (re-runs count again). */
+  readonly tasksRun: number;
+  /** Tasks that failed (their own error or too many killed workers), not counting dependents. */
+  readonly tasksFailed: number;
+  /** Task executions started again because a worker died or a result was lost. */
+  readonly retries: number;
+  /** Tasks re-run to regenerate results lost or dropped after they were computed (lineage). */
+  readonly recomputed: number;
+  /** Bytes moved between workers. */
+  readonly bytesMoved: number;
+  /** Bytes written to spill files. */
+  readonly bytesSpilled: number;
+  /** Bytes read back from spill files. */
+  readonly bytesUnspilled: number;
+  /** Bytes sent to the driver by `get`. */
+  readonly bytesToDriver: number;
+  /** Workers that died or were lost. */
+  readonly workersLost: number;
+}

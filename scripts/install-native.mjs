@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Builds the optional native kernel addon (build/Release/dislib_native.node) with node-gyp.
+// Without --required a failed build is not an error: the pure-TypeScript kernels are used instead.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const required = process.argv.includes('--required');
+const rebuildCommand = 'npx dislib build-native';
+
+function fail(reason) {
+  if (required) {
+    console.error(`dislib-ts: native kernels could not be built: ${reason}`);
+    process.exit(1);
+  }
+  console.log(`dislib-ts: native kernels not built (${reason}); using the TypeScript kernels. ` +
+    `Install libopenblas-dev and liblapacke-dev, then run \`${rebuildCommand}\`.`);
+  process.exit(0);
+}
+
+if (!existsSync(join(root, 'binding.gyp'))) fail('binding.gyp not found');
+let gyp;
+try {
+  gyp = createRequire(join(root, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
+} catch {
+  fail('node-gyp is not installed');
+}
+const result = spawnSync(process.execPath, [gyp, 'rebuild'], { cwd: root, stdio: required ? 'inherit' : 'pipe', encoding: 'utf8' });
+if (result.status !== 0) {
+  const tail = `${result.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ');
+  fail(`node-gyp rebuild exited with ${result.status}${tail ? `: ${tail}` : ''}`);
+}
+console.log('dislib-ts: native kernels built (OpenBLAS + LAPACKE).');

@@ -1,0 +1,77 @@
+/**
+ * Tasks used by the runtime tests; workers import this module through `init({ taskModules })`.
+ */
+import { defineTask } from '../../lib/runtime/index.js';
+
+/** URL of this module, for `init({ taskModules: [taskModuleUrl] })`. */
+export const taskModuleUrl = import.meta.url;
+
+export const add = defineTask('rt.add', (a: number, b: number) => a + b);
+export const inc = defineTask('rt.inc', (a: number) => a + 1);
+export const noop = defineTask('rt.noop', () => null);
+export const sumList = defineTask('rt.sumList', (xs: number[]) => xs.reduce((s, x) => s + x, 0));
+export const identity = defineTask('rt.identity', (x: unknown) => x);
+export const split = defineTask('rt.split', (x: number) => [x, -x, x * 2] as [number, number, number], { nReturns: 3 });
+export const fail = defineTask('rt.fail', (msg: string): number => {
+  throw new RangeError(msg);
+});
+export const pid = defineTask('rt.pid', () => process.pid);
+export const sleep = defineTask('rt.sleep', async (ms: number, v: number) => {
+  await new Promise((r) => setTimeout(r, ms));
+  return v;
+});
+/** Writes into its input; used to check that tasks never share memory. */
+export const mutate = defineTask('rt.mutate', (a: Float64Array) => {
+  a[0] = 99;
+  return a;
+});
+/** Kills its own worker with SIGKILL (a poison task). */
+export const killSelf = defineTask('rt.killSelf', (): number => {
+  process.kill(process.pid, 'SIGKILL');
+  return 0;
+});
+
+/** Deterministic pseudo-random block of `n` float64 (xorshift32), scaled so sums are not exact. */
+export function makeBlock(seed: number, n: number): Float64Array {
+  const out = new Float64Array(n);
+  let s = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = s / 4294967296 - 0.3;
+  }
+  return out;
+}
+
+export const block = defineTask('rt.block', (seed: number, n: number) => makeBlock(seed, n));
+/** Elementwise sum of blocks, combined left to right. */
+export const addBlocks = defineTask('rt.addBlocks', (blocks: Float64Array[]) => {
+  const first = blocks[0];
+  if (first === undefined) throw new RangeError('no blocks');
+  const out = Float64Array.from(first);
+  for (let b = 1; b < blocks.length; b++) {
+    const x = blocks[b] as Float64Array;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) + (x[i] as number);
+  }
+  return out;
+});
+/** Sum of a block's entries (float order matters: left to right). */
+export const blockSum = defineTask('rt.blockSum', (a: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] as number;
+  return s;
+});
+
+/** FNV-1a hash of the bytes of a typed array. */
+export function checksumBytes(a: ArrayBufferView): number {
+  const b = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  return h >>> 0;
+}
+export const checksum = defineTask('rt.checksum', (a: Float64Array) => checksumBytes(a));
+/** Floating-point pairwise combination where order matters. */
+export const fadd = defineTask('rt.fadd', (a: number, b: number) => a + b);
