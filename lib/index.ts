@@ -6,10 +6,15 @@
 export * from './errors.js';
 
 // --- kernels (lib/kernels) ---
+export * from './kernels/index.js';
 
 // --- runtime (lib/runtime) ---
 export * from './runtime/index.js';
 
 // --- ds-array (lib/dsarray) ---
+export * from './dsarray/index.js';
+export * from './dsarray/io/index.js';
 
 // --- estimators (lib/base, lib/cluster, ...) ---
+export * from './base/index.js';
+export * from './cluster/kmeans/index.js';

@@ -3,4 +3,7 @@
  * submits resolve to the same registered functions on both sides. Add one line per task module.
  */
 export const builtinTaskModules: readonly string[] = [
+  './dsarray/tasks.js',
+  './dsarray/io/tasks.js',
+  './cluster/kmeans/tasks.js',
 ];

@@ -28,7 +28,14 @@ try {
 } catch {
   fail('node-gyp is not installed');
 }
-const result = spawnSync(process.execPath, [gyp, 'rebuild'], { cwd: root, stdio: required ? 'inherit' : 'pipe', encoding: 'utf8' });
+// Use the headers of the running Node when they are installed next to it (distro packages, official
+// tarballs), so that the build needs no download; npm's own nodedir setting, when present, wins.
+const gypArgs = [gyp, 'rebuild'];
+const prefix = dirname(dirname(process.execPath));
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
+  gypArgs.push(`--nodedir=${prefix}`);
+}
+const result = spawnSync(process.execPath, gypArgs, { cwd: root, stdio: required ? 'inherit' : 'pipe', encoding: 'utf8' });
 if (result.status !== 0) {
   const tail = `${result.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ');
   fail(`node-gyp rebuild exited with ${result.status}${tail ? `: ${tail}` : ''}`);

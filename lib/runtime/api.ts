@@ -106,7 +106,14 @@ function createSession(options: InitOptions, embedded: boolean): Session {
 }
 
 function session(): Session {
-  current ??= createSession({}, true);
+  if (current === undefined) {
+    const s = createSession({}, true);
+    current = s;
+    // The embedded runtime stops by itself when the program has nothing else to do.
+    process.once('beforeExit', () => {
+      if (current === s) void shutdown();
+    });
+  }
   return current;
 }
 
@@ -166,6 +173,7 @@ function makeSpec(s: Session, task: TaskDef<never[], unknown>, args: readonly un
     args: { header: encoded.header, frames: encoded.frames },
     deps: encoded.refs,
     recomputeOnly: options.recomputeOnly ?? task.options.recomputeOnly ?? false,
+    ...(options.worker !== undefined ? { worker: options.worker } : {}),
   };
 }
 

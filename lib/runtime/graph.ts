@@ -19,6 +19,8 @@ export interface TaskSpec {
   readonly deps: readonly string[];
   /** Drop results under memory pressure instead of spilling; regenerate from lineage. */
   readonly recomputeOnly: boolean;
+  /** Preferred worker id (a placement hint). */
+  readonly worker?: string;
 }
 
 /** Key of output `index` of task `taskKey` (the task key itself when the task has one output). */

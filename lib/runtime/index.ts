@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+// Registers the `cluster` executor (the default) with the client API.
+import './driver.js';
+
 export { defineTask, type TaskDef } from './task.js';
 export { Future } from './future.js';
 export {

@@ -11,6 +11,11 @@ export interface TaskOptions {
    * spilling them to disk, and they are recomputed from lineage when needed again. Default false.
    */
   readonly recomputeOnly?: boolean;
+  /**
+   * Id of the worker (see `workers()`) that should run the task, overriding locality; any worker is used
+   * when it is not alive. A placement hint for tests and pinning, like Dask's `workers=`.
+   */
+  readonly worker?: string;
 }
 
 /** Options of {@link defineTask}. */

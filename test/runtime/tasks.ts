@@ -75,3 +75,17 @@ export function checksumBytes(a: ArrayBufferView): number {
 export const checksum = defineTask('rt.checksum', (a: Float64Array) => checksumBytes(a));
 /** Floating-point pairwise combination where order matters. */
 export const fadd = defineTask('rt.fadd', (a: number, b: number) => a + b);
+/** A block made after `ms` of waiting (keeps workers busy long enough to be killed mid-run). */
+export const slowBlock = defineTask('rt.slowBlock', async (seed: number, n: number, ms: number) => {
+  await new Promise((r) => setTimeout(r, ms));
+  return makeBlock(seed, n);
+});
+/** Elementwise a + b after `ms` of waiting: a tree-reduction node whose float result depends on the order. */
+export const slowAdd = defineTask('rt.slowAdd', async (a: Float64Array, b: Float64Array, ms: number) => {
+  await new Promise((r) => setTimeout(r, ms));
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = (a[i] as number) + (b[i] as number);
+  return out;
+});
+/** Byte length of a typed array. */
+export const byteLength = defineTask('rt.byteLength', (a: Float64Array) => a.byteLength);

@@ -1,0 +1,304 @@
+/**
+ * Kernel bench: GFLOP/s of gemm (2000^3) and of the fused K-means step (n=1e6 d=50 k=8; n=2e5 d=100 k=500)
+ * for the native and js backends, a hand-tuned single-thread JS K-means step (the js yardstick) and numpy
+ * in the same run (`X @ C.T` + argmin, `A @ B`), single thread against single thread plus 2-thread gemm;
+ * then CSV parse throughput (native, js, numpy.loadtxt) on the same ~100 MB file of 17-digit doubles.
+ * Reports medians, prints a table and writes bench/results/kernels.json.
+ *
+ * Usage: node dist/bench/kernels/run.js [--quick]   (--quick: shapes / 10, 10 MB CSV, fewer repetitions)
+ *
+ * @packageDocumentation
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { getBackend, setBlasThreads } from '../../lib/kernels/index.js';
+import type { CsvParseFailure, CsvParseResult, Kernels } from '../../lib/kernels/types.js';
+import { kmeansStepBaseline } from './baseline-kmeans.js';
+import { csvFile, randomMatrix } from './data.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const quick = process.argv.includes('--quick');
+
+/** One measured row of the table. */
+interface Measurement {
+  kernel: 'gemm' | 'kmeans' | 'csv';
+  shape: string;
+  impl: string;
+  threads: number;
+  /** Wall-clock seconds per repetition, and their median. */
+  seconds: number[];
+  median: number;
+  /** CPU seconds (all threads of the process) per repetition, and their median: steadier on a shared machine. */
+  cpuSeconds: number[];
+  cpuMedian: number;
+  /** Work / median wall time: GFLOP/s for gemm and kmeans, MB/s for csv. */
+  rate: number;
+  /** Work / median CPU time, same unit. */
+  cpuRate: number;
+  unit: 'GFLOP/s' | 'MB/s';
+}
+
+/** Wall and CPU seconds of each repetition. */
+interface Timings {
+  wall: number[];
+  cpu: number[];
+}
+
+/** What numpy_kernels.py is asked to run. */
+interface NumpySpec {
+  seed: number;
+  gemm?: { n: number; reps: number };
+  kmeans?: { n: number; d: number; k: number; reps: number }[];
+  csv?: { path: string; reps: number };
+}
+
+/** What numpy_kernels.py prints. */
+interface NumpyResult {
+  numpy: string;
+  gemm?: { n: number; seconds: number[]; cpuSeconds: number[] };
+  kmeans: { n: number; d: number; k: number; seconds: number[]; cpuSeconds: number[] }[];
+  csv?: { rows: number; cols: number; seconds: number[]; cpuSeconds: number[] };
+}
+
+const reps = quick ? { native: 3, js: 1, numpy: 3, csv: 2 } : { native: 5, js: 3, numpy: 5, csv: 3 };
+const gemmN = quick ? 1000 : 2000;
+const kmeansShapes = [
+  { n: 1_000_000, d: 50, k: 8 },
+  { n: 200_000, d: 100, k: 500 },
+].map((s) => (quick ? { ...s, n: s.n / 10 } : s));
+const csvMegabytes = quick ? 10 : 100;
+const CSV_COLS = 10;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Wall and CPU seconds of `count` calls of fn, after `warmup` untimed calls. */
+function timed(fn: () => unknown, count: number, warmup = 1): Timings {
+  for (let i = 0; i < warmup; i++) fn();
+  const out: Timings = { wall: [], cpu: [] };
+  for (let i = 0; i < count; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    fn();
+    out.wall.push((performance.now() - t0) / 1e3);
+    const c = process.cpuUsage(c0);
+    out.cpu.push((c.user + c.system) / 1e6);
+  }
+  return out;
+}
+
+/** The timings numpy_kernels.py reported. */
+const fromNumpy = (r: { seconds: number[]; cpuSeconds: number[] }): Timings => ({ wall: r.seconds, cpu: r.cpuSeconds });
+
+const results: Measurement[] = [];
+
+function record(kernel: Measurement['kernel'], shape: string, impl: string, threads: number, t: Timings, work: number): Measurement {
+  const med = median(t.wall), cpuMed = median(t.cpu);
+  const unit = kernel === 'csv' ? 'MB/s' : 'GFLOP/s';
+  const scale = unit === 'MB/s' ? 1e6 : 1e9;
+  const m: Measurement = {
+    kernel, shape, impl, threads, unit,
+    seconds: t.wall, median: med, rate: work / med / scale,
+    cpuSeconds: t.cpu, cpuMedian: cpuMed, cpuRate: work / cpuMed / scale,
+  };
+  results.push(m);
+  console.log(`  ${kernel} ${shape} ${impl} x${threads}: median ${med.toFixed(4)} s (cpu ${cpuMed.toFixed(4)} s), ${m.rate.toFixed(1)} ${unit}`);
+  return m;
+}
+
+/** The numpy peer, or the reason it cannot run. */
+function runNumpy(spec: NumpySpec, threads: number): NumpyResult | string {
+  const python = `${root}bench/.venv/bin/python`;
+  if (!existsSync(python)) return `${python} not found (run bench/install-peers.sh)`;
+  const n = String(threads);
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: n, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n };
+  const script = `${root}bench/kernels/numpy_kernels.py`;
+  const r = spawnSync(python, [script, JSON.stringify(spec)], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) return `numpy_kernels.py exited with ${String(r.status)}: ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}`;
+  return JSON.parse(r.stdout) as NumpyResult;
+}
+
+function benchGemm(backends: Kernels[], numpy1: NumpyResult | string, numpy2: NumpyResult | string): void {
+  const n = gemmN;
+  const shape = `${n}x${n}x${n}`;
+  const flops = 2 * n ** 3;
+  const a = randomMatrix(n * n, 1), b = randomMatrix(n * n, 2), c = new Float64Array(n * n);
+  for (const k of backends) {
+    const run = (): void => k.gemm(false, false, n, n, n, 1, a, b, 0, c);
+    if (k.name === 'native') {
+      record('gemm', shape, 'native', 1, timed(run, reps.native), flops);
+      setBlasThreads(2);
+      record('gemm', shape, 'native', 2, timed(run, reps.native), flops);
+      setBlasThreads(1);
+    } else {
+      // No warm-up call for the slow backend: the JIT settles within the first of these multi-second runs.
+      record('gemm', shape, k.name, 1, timed(run, reps.js, 0), flops);
+    }
+  }
+  for (const [threads, np] of [[1, numpy1], [2, numpy2]] as const) {
+    if (typeof np !== 'string' && np.gemm) record('gemm', shape, 'numpy', threads, fromNumpy(np.gemm), flops);
+  }
+}
+
+function benchKmeans(backends: Kernels[], numpy1: NumpyResult | string): void {
+  for (const { n, d, k } of kmeansShapes) {
+    const shape = `n=${n} d=${d} k=${k}`;
+    const flops = 2 * n * d * k;
+    const x = randomMatrix(n * d, 3), c = randomMatrix(k * d, 4);
+    const labels = new Int32Array(n);
+    for (const kern of backends) {
+      const run = (): unknown => kern.kmeansStep(x, n, d, c, k, labels);
+      const native = kern.name === 'native';
+      record('kmeans', shape, kern.name, 1, timed(run, native ? reps.native : reps.js, native ? 1 : 0), flops);
+    }
+    record('kmeans', shape, 'js-baseline', 1, timed(() => kmeansStepBaseline(x, n, d, c, k), reps.js, 0), flops);
+    const np = typeof numpy1 === 'string' ? undefined : numpy1.kmeans.find((s) => s.n === n && s.d === d && s.k === k);
+    if (np) record('kmeans', shape, 'numpy', 1, fromNumpy(np), flops);
+  }
+}
+
+function isFailure(r: CsvParseResult | CsvParseFailure): r is CsvParseFailure {
+  return 'error' in r;
+}
+
+/** Parse throughput file -> Float64 matrix (read included, as numpy.loadtxt's time includes it). */
+function benchCsv(backends: Kernels[], path: string, numpy1: NumpyResult | string): string {
+  const bytesOnDisk = statSync(path).size;
+  const shape = `${(bytesOnDisk / 1e6).toFixed(0)} MB`;
+  const parsed = new Map<string, Float64Array>();
+  for (const k of backends) {
+    const run = (): void => {
+      const bytes = readFileSync(path);
+      const r = k.parseCsv(bytes, 0, bytes.length, 44);
+      if (isFailure(r)) throw new Error(`${k.name} parseCsv failed: ${JSON.stringify(r)}`);
+      parsed.set(k.name, r.values);
+    };
+    record('csv', shape, k.name, 1, timed(run, reps.csv, 0), bytesOnDisk);
+  }
+  if (typeof numpy1 !== 'string' && numpy1.csv) record('csv', shape, 'numpy.loadtxt', 1, fromNumpy(numpy1.csv), bytesOnDisk);
+  const nat = parsed.get('native'), js = parsed.get('js');
+  if (!nat || !js) return 'not checked (one backend missing)';
+  const a = new BigUint64Array(nat.buffer, nat.byteOffset, nat.length), b = new BigUint64Array(js.buffer, js.byteOffset, js.length);
+  let diff = nat.length === js.length ? 0 : -1;
+  for (let i = 0; diff >= 0 && i < a.length; i++) if (a[i] !== b[i]) diff++;
+  return diff === 0 ? `native and js bit-identical on all ${nat.length} fields` : `MISMATCH: ${diff} fields differ (length ${nat.length} vs ${js.length})`;
+}
+
+function find(kernel: string, shape: string, impl: string, threads = 1): Measurement | undefined {
+  return results.find((r) => r.kernel === kernel && r.shape === shape && r.impl === impl && r.threads === threads);
+}
+
+/** Ratio lines against the issue's targets. */
+/** One target of the issue: rate ratio on wall time (the verdict) and on CPU time (for a loaded machine). */
+interface Target {
+  name: string;
+  ratio: number | undefined;
+  cpuRatio: number | undefined;
+  target: string;
+  pass: boolean | undefined;
+}
+
+function targets(): Target[] {
+  const out: Target[] = [];
+  const ratio = (a?: Measurement, b?: Measurement): number | undefined => (a && b ? a.rate / b.rate : undefined);
+  const cpuRatio = (a?: Measurement, b?: Measurement): number | undefined => (a && b && a.threads === 1 ? a.cpuRate / b.cpuRate : undefined);
+  const gshape = `${gemmN}x${gemmN}x${gemmN}`;
+  for (const t of [1, 2]) {
+    const a = find('gemm', gshape, 'native', t), b = find('gemm', gshape, 'numpy', t);
+    const r = ratio(a, b);
+    out.push({ name: `gemm ${gshape} native / numpy, ${t} thread${t > 1 ? 's' : ''}`, ratio: r, cpuRatio: cpuRatio(a, b), target: '>= 0.8', pass: r === undefined ? undefined : r >= 0.8 });
+  }
+  for (const { n, d, k } of kmeansShapes) {
+    const shape = `n=${n} d=${d} k=${k}`;
+    const a = find('kmeans', shape, 'native'), b = find('kmeans', shape, 'numpy');
+    const r = ratio(a, b);
+    out.push({ name: `kmeans ${shape} native / numpy (X@C.T+argmin)`, ratio: r, cpuRatio: cpuRatio(a, b), target: '>= 0.8', pass: r === undefined ? undefined : r >= 0.8 });
+    const ja = find('kmeans', shape, 'js'), jb = find('kmeans', shape, 'js-baseline');
+    const j = ratio(ja, jb);
+    out.push({ name: `kmeans ${shape} js / hand-tuned JS`, ratio: j, cpuRatio: cpuRatio(ja, jb), target: '>= 0.333 (within 3x)', pass: j === undefined ? undefined : j >= 1 / 3 });
+  }
+  const csv = results.filter((r) => r.kernel === 'csv');
+  const native = csv.find((r) => r.impl === 'native'), loadtxt = csv.find((r) => r.impl === 'numpy.loadtxt');
+  const c = ratio(native, loadtxt);
+  out.push({ name: 'csv native / numpy.loadtxt', ratio: c, cpuRatio: cpuRatio(native, loadtxt), target: '>= 4', pass: c === undefined ? undefined : c >= 4 });
+  return out;
+}
+
+function printTable(): void {
+  const head = ['kernel', 'shape', 'impl', 'thr', 'median s', 'rate', 'cpu s', 'rate by cpu'];
+  const rows = results.map((r) => [
+    r.kernel, r.shape, r.impl, String(r.threads),
+    r.median.toFixed(4), `${r.rate.toFixed(1)} ${r.unit}`,
+    r.cpuMedian.toFixed(4), r.threads === 1 ? `${r.cpuRate.toFixed(1)} ${r.unit}` : '-',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const r of rows) console.log(line(r));
+}
+
+async function main(): Promise<void> {
+  const load0 = loadavg();
+  console.log(`kernel bench${quick ? ' (--quick)' : ''}: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}, load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
+  const backends: Kernels[] = [];
+  let nativeSkipped: string | undefined;
+  try {
+    backends.push(getBackend('native'));
+  } catch (err) {
+    nativeSkipped = err instanceof Error ? err.message : String(err);
+    console.log(`native skipped: ${nativeSkipped}`);
+  }
+  backends.push(getBackend('js'));
+
+  console.log('preparing the CSV file...');
+  const csvPath = await csvFile(csvMegabytes, CSV_COLS, 5);
+  console.log('numpy (1 thread, then 2 threads for gemm)...');
+  const numpy1 = runNumpy(
+    { seed: 0, gemm: { n: gemmN, reps: reps.numpy }, kmeans: kmeansShapes.map((s) => ({ ...s, reps: reps.numpy })), csv: { path: csvPath, reps: reps.csv } },
+    1,
+  );
+  const numpy2 = runNumpy({ seed: 0, gemm: { n: gemmN, reps: reps.numpy } }, 2);
+  if (typeof numpy1 === 'string') console.log(`numpy skipped: ${numpy1}`);
+  else console.log(`numpy ${numpy1.numpy}`);
+
+  console.log('gemm...');
+  benchGemm(backends, numpy1, numpy2);
+  console.log('kmeans step...');
+  benchKmeans(backends, numpy1);
+  console.log('csv parse...');
+  const csvCheck = benchCsv(backends, csvPath, numpy1);
+
+  printTable();
+  const ratios = targets();
+  console.log('\nratios (rate / peer rate, same run; verdict on wall time, cpu-time ratio alongside):');
+  const x = (v: number | undefined): string => (v === undefined ? '-' : `${v.toFixed(2)}x`).padStart(7);
+  for (const t of ratios) {
+    const verdict = t.pass === undefined ? 'n/a' : t.pass ? 'PASS' : 'FAIL';
+    console.log(`  ${t.name.padEnd(56)} ${x(t.ratio)}  (cpu ${x(t.cpuRatio)})  target ${t.target}  ${verdict}`);
+  }
+  console.log(`csv check: ${csvCheck}`);
+  const load1 = loadavg();
+  console.log(`load average after: ${load1.map((l) => l.toFixed(2)).join(' ')}`);
+
+  const outDir = `${root}bench/results`;
+  mkdirSync(outDir, { recursive: true });
+  const report = {
+    date: new Date().toISOString(),
+    quick,
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadBefore: load0, loadAfter: load1 },
+    numpy: typeof numpy1 === 'string' ? { skipped: numpy1 } : { version: numpy1.numpy },
+    nativeSkipped,
+    csvFile: { path: csvPath, bytes: statSync(csvPath).size, cols: CSV_COLS, check: csvCheck },
+    results,
+    ratios,
+  };
+  writeFileSync(`${outDir}/kernels.json`, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`wrote ${outDir}/kernels.json`);
+}
+
+await main();

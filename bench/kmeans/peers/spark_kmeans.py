@@ -1,0 +1,56 @@
+"""Spark MLlib KMeans peer (pyspark.ml, local[threads]): solver row or block, tol = 0.
+
+pyspark.ml's KMeans takes no initial centers, so it starts from initMode='random' (seeded): the cost of a
+Lloyd iteration does not depend on where the centers start, and time per iteration is measured by
+differencing (T(1 + iters) - T(1)) / iters, which removes the initialisation.
+"""
+import os
+
+import numpy as np
+import pyspark
+from pyspark.ml.clustering import KMeans
+from pyspark.ml.linalg import Vectors
+from pyspark.sql import SparkSession
+
+from common import fit_times, parse_args, report, timed
+
+args = parse_args()
+mem = os.environ.get("SPARK_DRIVER_MEMORY", "12g")
+spark = (SparkSession.builder.master(f"local[{args.threads}]").appName("kmeans-bench")
+         .config("spark.driver.memory", mem).config("spark.ui.enabled", "false")
+         .config("spark.sql.shuffle.partitions", str(args.threads)).getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
+
+
+def load():
+    mm = np.load(args.data, mmap_mode="r")
+    parts = max(args.threads, -(-mm.shape[0] // 100_000))
+    bounds = np.linspace(0, mm.shape[0], parts + 1).astype(int)
+    path = args.data
+
+    def rows(i):
+        m = np.load(path, mmap_mode="r")
+        for r in m[bounds[i]: bounds[i + 1]]:
+            yield (Vectors.dense(r),)
+
+    rdd = spark.sparkContext.parallelize(range(parts), parts).flatMap(rows)
+    df = spark.createDataFrame(rdd, ["features"]).cache()
+    df.count()
+    return mm.shape, df
+
+
+load_s, (shape, df) = timed(load)
+n, d = shape
+
+
+def fit(k, solver, max_iter):
+    km = KMeans(k=k, maxIter=max_iter, tol=0.0, initMode="random", seed=1, solver=solver)
+    return km.fit(df)
+
+
+for k in args.ks:
+    for solver in args.solvers:
+        t1, tn, model = fit_times(lambda m: fit(k, solver, m), args.iters)
+        report(f"spark-mllib-{solver}", pyspark.__version__, n, d, k, args.iters, load_s, t1, tn,
+               int(model.summary.numIter), float(model.summary.trainingCost), solver=solver, threads=args.threads)
+spark.stop()

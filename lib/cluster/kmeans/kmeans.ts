@@ -1,0 +1,294 @@
+/**
+ * K-means clustering (Lloyd's algorithm) on ds-arrays, with scikit-learn's semantics.
+ *
+ * @packageDocumentation
+ */
+import { BaseEstimator, type FitOptions, type ParamSpecs } from '../../base/estimator.js';
+import { checkColumns, checkDsArray } from '../../base/input.js';
+import { Random } from '../../base/random.js';
+import { treeReduce } from '../../base/reduce.js';
+import { either, finiteMatrix, finiteNumber, integer, oneOf, seed } from '../../base/validation.js';
+import type { Block } from '../../dsarray/block.js';
+import { DsArray } from '../../dsarray/dsarray.js';
+import { ParameterError } from '../../errors.js';
+import { get, submit, type Future } from '../../runtime/index.js';
+import { initialCenters, type KMeansInit } from './init.js';
+import {
+  centersTask,
+  farthestTask,
+  mergeFarthestTask,
+  mergeStepsTask,
+  predictTask,
+  stepTask,
+  type Farthest,
+  type StepPartial,
+} from './tasks.js';
+
+/** Hyper-parameters of {@link KMeans} (every field has a default: see {@link KMeansOptions}). */
+export interface KMeansParams {
+  /** Number of clusters k (default 8). Must not exceed the number of samples at `fit`. */
+  nClusters: number;
+  /**
+   * Initial centers (default `'random'`): `'random'` picks k distinct rows of the data (scikit-learn's
+   * 'random', not dislib's uniform [0, 1) points); `'k-means++'` D^2 sampling (one pass per center);
+   * `'k-means||'` Bahmani et al.'s parallel variant (a few passes, as Spark MLlib); or a k x d matrix.
+   */
+  init: KMeansInit;
+  /** Maximum number of Lloyd iterations (default 10, as dislib). */
+  maxIter: number;
+  /**
+   * Convergence tolerance (default 1e-4), relative as in scikit-learn: iterations stop once the sum over
+   * centers of the squared center shift is at most `tol` times the mean of the per-column variances of
+   * the data (computed in the first iteration's pass). 0 stops only when no center moves.
+   */
+  tol: number;
+  /** Fan-in of the reduction tree of partial sums (default 50, as dislib). */
+  arity: number;
+  /** Seed of the initialisation (default undefined: fresh entropy each fit). */
+  randomState: number | undefined;
+}
+
+/** Options of the {@link KMeans} constructor: any subset of {@link KMeansParams}. */
+export type KMeansOptions = Partial<KMeansParams>;
+
+/** Fitted state of a KMeans model (what `toJSON` saves). */
+export interface KMeansState {
+  clusterCenters: number[][];
+  inertia: number;
+  nIter: number;
+  nFeaturesIn: number;
+}
+
+const SPECS: ParamSpecs<KMeansParams> = {
+  nClusters: { default: 8, check: integer(1) },
+  init: {
+    default: 'random',
+    check: either(oneOf(['random', 'k-means++', 'k-means||']), finiteMatrix, `'random', 'k-means++', 'k-means||' or a number[][] of centers`),
+  },
+  maxIter: { default: 10, check: integer(1) },
+  tol: { default: 1e-4, check: finiteNumber(0) },
+  arity: { default: 50, check: integer(2) },
+  randomState: { default: undefined, check: seed },
+};
+
+/** Result of one pass over the data with fixed centers. */
+interface Pass {
+  partial: StepPartial;
+  /** Future of the centers used (kept for an empty-cluster relocation pass; the caller disposes it). */
+  centers: Future<Float64Array | Float32Array>;
+}
+
+/**
+ * K-means clustering by Lloyd's algorithm: one task per row block and iteration computes the nearest
+ * centers and per-center partial sums with the fused `kmeansStep` kernel (dense) or sparse dot
+ * products (CSR), partial results are added in a fixed tree of fan-in `arity`, and the driver
+ * synchronises once per iteration to compute the new centers and test convergence.
+ *
+ * Semantics follow scikit-learn's `KMeans(algorithm='lloyd')`: given the same initial centers the
+ * centers, inertia, labels and iteration count agree with scikit-learn's. An empty cluster takes the row
+ * farthest from its nearest center, as scikit-learn does (this costs one extra pass, only in iterations
+ * where a cluster is empty). After the last iteration, unless the centers stopped moving, one more pass
+ * computes the inertia of the final centers (as scikit-learn).
+ *
+ * @example
+ * ```ts
+ * const x = await loadTxtFile('blobs.csv', [10_000, 2]);
+ * const km = await new KMeans({ nClusters: 3, randomState: 0 }).fit(x);
+ * console.log(km.clusterCenters, km.inertia, km.nIter);
+ * const labels = await km.predict(x).collect();
+ * ```
+ */
+export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
+  /**
+   * @param options - hyper-parameters; defaults: `{ nClusters: 8, init: 'random', maxIter: 10, tol: 1e-4, arity: 50 }`
+   * @throws {@link ParameterError} naming an unknown or invalid option
+   */
+  constructor(options: KMeansOptions = {}) {
+    super(SPECS, options);
+  }
+
+  /** Centers of the clusters, k rows of d numbers. */
+  get clusterCenters(): number[][] {
+    return structuredClone(this.fitted('clusterCenters').clusterCenters);
+  }
+
+  /** Sum of squared distances of the training rows to their nearest center (of the final centers). */
+  get inertia(): number {
+    return this.fitted('inertia').inertia;
+  }
+
+  /** Number of Lloyd iterations run. */
+  get nIter(): number {
+    return this.fitted('nIter').nIter;
+  }
+
+  /** Number of columns seen by `fit`. */
+  get nFeaturesIn(): number {
+    return this.fitted('nFeaturesIn').nFeaturesIn;
+  }
+
+  /**
+   * Computes the clusters of `x` (n x d, dense or CSR, float64 or float32).
+   *
+   * @throws {@link ParameterError} when `x` is not a DsArray, has fewer rows than `nClusters`, or
+   *   `init` is a matrix that is not `nClusters` x d
+   * @throws {@link TaskFailedError} when a task fails
+   */
+  async fit(x: DsArray, options: FitOptions = {}): Promise<this> {
+    const data = checkDsArray(x, 'x');
+    const p = this.getParams();
+    const [n, d] = data.shape;
+    const k = p.nClusters;
+    if (k > n) throw new ParameterError('nClusters', `expected at most the number of samples (${n}), found ${k}`);
+    if (Array.isArray(p.init)) {
+      if (p.init.length !== k) throw new ParameterError('init', `expected ${k} initial centers (nClusters), found ${p.init.length}`);
+      if (p.init[0]?.length !== d) throw new ParameterError('init', `expected centers of ${d} columns (as x), found ${p.init[0]?.length ?? 0}`);
+    }
+    const started = performance.now();
+    let centers = await initialCenters(data, p.init, k, new Random(p.randomState), p.arity);
+    let tolerance = 0;
+    let shift = Infinity;
+    let inertia = 0;
+    let iteration = 0;
+    while (iteration < p.maxIter) {
+      iteration++;
+      const pass = await this.#pass(data, centers, iteration === 1 && p.tol > 0);
+      const { partial } = pass;
+      if (partial.moments !== null) tolerance = (partial.moments.m2.reduce((s, v) => s + v, 0) / (partial.moments.n * d)) * p.tol;
+      if (partial.counts.some((c) => c === 0)) await this.#relocateEmpty(data, pass, k);
+      pass.centers.dispose();
+      const next = meanCenters(partial, centers, k, d);
+      shift = squaredShift(next, centers);
+      centers = next;
+      inertia = partial.inertia;
+      options.onProgress?.({
+        estimator: this.estimatorName,
+        iteration,
+        maxIter: p.maxIter,
+        metrics: { inertia, centerShift: shift, seconds: (performance.now() - started) / 1000 },
+      });
+      if (shift <= tolerance) break;
+    }
+    if (shift !== 0) {
+      const last = await this.#pass(data, centers, false);
+      last.centers.dispose();
+      inertia = last.partial.inertia;
+    }
+    this.setFitted({ clusterCenters: toRows(centers, k, d), inertia, nIter: iteration, nFeaturesIn: d });
+    return this;
+  }
+
+  /**
+   * Index of the nearest center of every row of `x`, as a lazy n x 1 float64 DsArray with the row
+   * blocking of `x` (ties go to the lowest index).
+   *
+   * @throws {@link NotFittedError} before `fit`
+   * @throws {@link ParameterError} when `x` is not a DsArray or its column count differs from fit's
+   */
+  predict(x: DsArray): DsArray {
+    const state = this.fitted('predict()');
+    const data = checkDsArray(x, 'x');
+    checkColumns(data, 'x', state.nFeaturesIn, this.estimatorName);
+    const k = state.clusterCenters.length;
+    const centers = submit(centersTask, [Float64Array.from(state.clusterCenters.flat()), data.dtype]);
+    const blocks = data.blocks.map((row) => [submit(predictTask, [row, centers, k]) as Future<Block>]);
+    centers.dispose();
+    return DsArray.fromBlocks(blocks, [data.shape[0], 1], [data.blockSize[0], 1], { dtype: 'float64' });
+  }
+
+  /** Fits on `x` and returns its labels (same as `fit(x)` then `predict(x)`). */
+  async fitPredict(x: DsArray, options: FitOptions = {}): Promise<DsArray> {
+    await this.fit(x, options);
+    return this.predict(x);
+  }
+
+  /**
+   * Opposite of the inertia of `x` with the fitted centers (scikit-learn's `score`: higher is better).
+   *
+   * @throws {@link NotFittedError} before `fit`
+   * @throws {@link ParameterError} when `x` is not a DsArray or its column count differs from fit's
+   */
+  async score(x: DsArray): Promise<number> {
+    const state = this.fitted('score()');
+    const data = checkDsArray(x, 'x');
+    checkColumns(data, 'x', state.nFeaturesIn, this.estimatorName);
+    const pass = await this.#pass(data, Float64Array.from(state.clusterCenters.flat()), false);
+    pass.centers.dispose();
+    return -pass.partial.inertia;
+  }
+
+  protected checkState(state: unknown): KMeansState {
+    const s = (state ?? {}) as Partial<Record<keyof KMeansState, unknown>>;
+    const clusterCenters = finiteMatrix(s.clusterCenters, 'state.clusterCenters');
+    const inertia = finiteNumber(0)(s.inertia, 'state.inertia');
+    const nIter = integer(1)(s.nIter, 'state.nIter');
+    const nFeaturesIn = integer(1)(s.nFeaturesIn, 'state.nFeaturesIn');
+    if (clusterCenters[0]?.length !== nFeaturesIn) {
+      throw new ParameterError('state.clusterCenters', `expected rows of ${nFeaturesIn} columns (nFeaturesIn), found ${clusterCenters[0]?.length ?? 0}`);
+    }
+    return { clusterCenters, inertia, nIter, nFeaturesIn };
+  }
+
+  /** One pass over `x` with fixed centers: per-block steps reduced in the tree, one synchronisation. */
+  async #pass(x: DsArray, centers: Float64Array, withMoments: boolean): Promise<Pass> {
+    const k = centers.length / x.shape[1];
+    const typed = submit(centersTask, [centers, x.dtype]);
+    const parts = x.blocks.map((row) => submit(stepTask, [row, typed, k, withMoments]));
+    const root = treeReduce(parts, this.getParams().arity, mergeStepsTask);
+    try {
+      return { partial: await get(root), centers: typed };
+    } finally {
+      root.dispose();
+    }
+  }
+
+  /**
+   * scikit-learn's relocation of empty clusters: the j-th empty cluster (in index order) takes the j-th
+   * row farthest from its nearest center (distance descending, then row index), which leaves its old
+   * cluster. Updates the partial sums and counts in place.
+   */
+  async #relocateEmpty(x: DsArray, pass: Pass, k: number): Promise<void> {
+    const { sums, counts } = pass.partial;
+    const empty = [...counts.keys()].filter((c) => counts[c] === 0);
+    const d = x.shape[1];
+    const br = x.blockSize[0];
+    const parts = x.blocks.map((row, b) => submit(farthestTask, [row, pass.centers, k, empty.length, b * br]));
+    const root = treeReduce(parts, this.getParams().arity, mergeFarthestTask);
+    let far: Farthest;
+    try {
+      far = await get(root);
+    } finally {
+      root.dispose();
+    }
+    empty.forEach((c, j) => {
+      const from = far.labels[j] as number;
+      const row = far.rows.subarray(j * d, (j + 1) * d);
+      for (let f = 0; f < d; f++) {
+        sums[from * d + f] = (sums[from * d + f] as number) - (row[f] as number);
+        sums[c * d + f] = row[f] as number;
+      }
+      counts[from] = (counts[from] as number) - 1;
+      counts[c] = 1;
+    });
+  }
+}
+
+/** New centers: the mean of each cluster; a cluster left with no rows keeps its sums (as scikit-learn). */
+function meanCenters(partial: StepPartial, old: Float64Array, k: number, d: number): Float64Array {
+  const out = new Float64Array(old.length);
+  for (let c = 0; c < k; c++) {
+    const w = partial.counts[c] as number;
+    for (let f = 0; f < d; f++) out[c * d + f] = w > 0 ? (partial.sums[c * d + f] as number) / w : (partial.sums[c * d + f] as number);
+  }
+  return out;
+}
+
+function squaredShift(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += ((a[i] as number) - (b[i] as number)) ** 2;
+  return s;
+}
+
+function toRows(flat: Float64Array, k: number, d: number): number[][] {
+  return Array.from({ length: k }, (_, c) => Array.from(flat.subarray(c * d, (c + 1) * d)));
+}

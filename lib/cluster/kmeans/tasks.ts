@@ -1,0 +1,205 @@
+/**
+ * The block tasks of K-means. Every worker imports this module (it is listed in lib/tasks.ts), so the
+ * names below resolve to the same functions on the driver and on the workers.
+ *
+ * @packageDocumentation
+ */
+import type { Block, DenseBlock, DType } from '../../dsarray/block.js';
+import { Random } from '../../base/random.js';
+import { ParameterError } from '../../errors.js';
+import { kernels } from '../../kernels/index.js';
+import type { FloatArray } from '../../kernels/types.js';
+import { defineTask } from '../../runtime/index.js';
+import { accumulateCsr, centersFor, joinRow, mergeMoments, moments, nearest, type Moments } from './blocks.js';
+
+/** Partial result of one Lloyd step over some rows: what the driver needs to compute new centers. */
+export interface StepPartial {
+  /** k x d sums of the rows assigned to each center. */
+  sums: Float64Array;
+  /** Rows assigned to each center. */
+  counts: Float64Array;
+  /** Sum of squared distances of the rows to their nearest center. */
+  inertia: number;
+  /** Column moments of the rows (only when asked for: they give the tolerance's scale). */
+  moments: Moments | null;
+}
+
+/** The `m` rows farthest from their nearest center among some rows (for empty-cluster relocation). */
+export interface Farthest {
+  /** Number of columns of the rows. */
+  cols: number;
+  /** Squared distance of each to its nearest center, descending (ties: ascending index). */
+  dists: Float64Array;
+  /** Global row index of each. */
+  index: Float64Array;
+  /** Nearest center of each. */
+  labels: Int32Array;
+  /** Their values, row-major (length x d). */
+  rows: Float64Array;
+}
+
+/** The driver's float64 centers in the dtype of the data: one future per iteration, read by every step. */
+export const centersTask = defineTask('kmeans.centers', (centers: Float64Array, dtype: DType): FloatArray =>
+  dtype === 'float32' ? Float32Array.from(centers) : centers,
+);
+
+/** One Lloyd step over a row block: fused nearest-center search and per-center sums (dense), or CSR dot products. */
+export const stepTask = defineTask(
+  'kmeans.step',
+  (row: Block[], centers: FloatArray, k: number, withMoments: boolean): StepPartial => {
+    const x = joinRow(row);
+    const stats = withMoments ? moments(x) : null;
+    if (x.kind === 'dense') {
+      const r = kernels().kmeansStep(x.data, x.rows, x.cols, centersFor(x, centers), k);
+      return { sums: r.sums, counts: r.counts, inertia: r.inertia, moments: stats };
+    }
+    const near = nearest(x, centers, k);
+    const sums = new Float64Array(k * x.cols);
+    const counts = new Float64Array(k);
+    accumulateCsr(x, near.labels, sums, counts);
+    return { sums, counts, inertia: near.dists.reduce((s, v) => s + v, 0), moments: stats };
+  },
+);
+
+/** Adds partial steps in the given order (the tree fixes the order, so sums are reproducible). */
+export const mergeStepsTask = defineTask('kmeans.mergeSteps', (parts: StepPartial[]): StepPartial => {
+  const [first, ...rest] = parts;
+  if (first === undefined) throw new ParameterError('parts', 'nothing to merge');
+  const sums = Float64Array.from(first.sums);
+  const counts = Float64Array.from(first.counts);
+  let inertia = first.inertia;
+  let stats = first.moments;
+  for (const p of rest) {
+    for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] as number) + (p.sums[i] as number);
+    for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] as number) + (p.counts[i] as number);
+    inertia += p.inertia;
+    stats = stats !== null && p.moments !== null ? mergeMoments(stats, p.moments) : null;
+  }
+  return { sums, counts, inertia, moments: stats };
+});
+
+function copyRow(x: Block, i: number, out: Float64Array, offset: number): void {
+  if (x.kind === 'dense') {
+    for (let f = 0; f < x.cols; f++) out[offset + f] = x.data[i * x.cols + f] as number;
+    return;
+  }
+  for (let p = x.indptr[i] as number; p < (x.indptr[i + 1] as number); p++) out[offset + (x.indices[p] as number)] = x.data[p] as number;
+}
+
+function topFarthest(dists: Float64Array, index: Float64Array, m: number): number[] {
+  const order = Array.from(dists.keys());
+  order.sort((a, b) => (dists[b] as number) - (dists[a] as number) || (index[a] as number) - (index[b] as number));
+  return order.slice(0, m);
+}
+
+/** The `m` rows of a row block farthest from their nearest center (global indices start at `rowOffset`). */
+export const farthestTask = defineTask(
+  'kmeans.farthest',
+  (row: Block[], centers: FloatArray, k: number, m: number, rowOffset: number): Farthest => {
+    const x = joinRow(row);
+    const near = nearest(x, centers, k);
+    const index = Float64Array.from({ length: x.rows }, (_, i) => rowOffset + i);
+    const top = topFarthest(near.dists, index, m);
+    const rows = new Float64Array(top.length * x.cols);
+    top.forEach((i, r) => copyRow(x, i, rows, r * x.cols));
+    return {
+      cols: x.cols,
+      dists: Float64Array.from(top, (i) => near.dists[i] as number),
+      index: Float64Array.from(top, (i) => index[i] as number),
+      labels: Int32Array.from(top, (i) => near.labels[i] as number),
+      rows,
+    };
+  },
+);
+
+/** Keeps the `m` farthest rows of several partial results. */
+export const mergeFarthestTask = defineTask('kmeans.mergeFarthest', (parts: Farthest[]): Farthest => {
+  const width = parts[0]?.cols ?? 0;
+  const m = Math.max(...parts.map((p) => p.dists.length));
+  const dists = new Float64Array(parts.flatMap((p) => [...p.dists]));
+  const index = new Float64Array(parts.flatMap((p) => [...p.index]));
+  const labels = Int32Array.from(parts.flatMap((p) => [...p.labels]));
+  const all = new Float64Array(dists.length * width);
+  let off = 0;
+  for (const p of parts) {
+    all.set(p.rows, off);
+    off += p.rows.length;
+  }
+  const top = topFarthest(dists, index, m);
+  const rows = new Float64Array(top.length * width);
+  top.forEach((i, r) => rows.set(all.subarray(i * width, (i + 1) * width), r * width));
+  return {
+    cols: width,
+    dists: Float64Array.from(top, (i) => dists[i] as number),
+    index: Float64Array.from(top, (i) => index[i] as number),
+    labels: Int32Array.from(top, (i) => labels[i] as number),
+    rows,
+  };
+});
+
+/** Labels of a row block: its rows' nearest centers as an n x 1 float64 block. */
+export const predictTask = defineTask('kmeans.predict', (row: Block[], centers: FloatArray, k: number): DenseBlock => {
+  const x = joinRow(row);
+  let labels: Int32Array;
+  if (x.kind === 'dense') {
+    labels = new Int32Array(x.rows);
+    kernels().kmeansStep(x.data, x.rows, x.cols, centersFor(x, centers), k, labels);
+  } else {
+    labels = nearest(x, centers, k).labels;
+  }
+  return { kind: 'dense', rows: x.rows, cols: 1, data: Float64Array.from(labels) };
+});
+
+/** Rows of a row block at the given local indices, as a float64 row-major matrix. */
+export const takeRowsTask = defineTask('kmeans.takeRows', (row: Block[], local: Int32Array): Float64Array => {
+  const x = joinRow(row);
+  const out = new Float64Array(local.length * x.cols);
+  local.forEach((i, r) => copyRow(x, i, out, r * x.cols));
+  return out;
+});
+
+/**
+ * D^2 bookkeeping of k-means++ and k-means||: the squared distance of each row to its nearest chosen
+ * center, updated with `m` new centers (`previous` null for the first), and the block's total.
+ */
+export const minDistTask = defineTask(
+  'kmeans.minDist',
+  (row: Block[], previous: Float64Array | null, added: Float64Array, m: number): [Float64Array, number] => {
+    const x = joinRow(row);
+    const dists = nearest(x, added, m).dists;
+    if (previous !== null) for (let i = 0; i < dists.length; i++) dists[i] = Math.min(dists[i] as number, previous[i] as number);
+    return [dists, dists.reduce((s, v) => s + v, 0)];
+  },
+  { nReturns: 2 },
+);
+
+/** k-means++ draw inside a block: the first row whose running D^2 total exceeds `target`. */
+export const pickD2Task = defineTask('kmeans.pickD2', (row: Block[], dists: Float64Array, target: number): Float64Array => {
+  const x = joinRow(row);
+  let acc = 0;
+  let pick = x.rows - 1;
+  for (let i = 0; i < x.rows; i++) {
+    acc += dists[i] as number;
+    if (acc > target) {
+      pick = i;
+      break;
+    }
+  }
+  const out = new Float64Array(x.cols);
+  copyRow(x, pick, out, 0);
+  return out;
+});
+
+/** k-means|| oversampling inside a block: keeps each row with probability min(1, factor * D^2). */
+export const sampleD2Task = defineTask(
+  'kmeans.sampleD2',
+  (row: Block[], dists: Float64Array, factor: number, seed: number): Float64Array => {
+    const x = joinRow(row);
+    const rng = new Random(seed);
+    const picked: number[] = [];
+    for (let i = 0; i < x.rows; i++) if (rng.next() < factor * (dists[i] as number)) picked.push(i);
+    const out = new Float64Array(picked.length * x.cols);
+    picked.forEach((i, r) => copyRow(x, i, out, r * x.cols));
+    return out;
+  },
+);

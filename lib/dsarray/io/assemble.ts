@@ -1,0 +1,71 @@
+/**
+ * Worker side of the loaders' second layer: cut a block out of row-major pieces that each hold a run
+ * of consecutive rows of the whole matrix.
+ */
+import type { DType, DenseBlock } from '../block.js';
+
+/**
+ * Builds the dense block of columns `[c0, c1)` from `pieces`, taking `counts[k]` rows of piece k
+ * starting at its row `offsets[k]` (pieces have `cols` columns and follow each other in row order).
+ */
+export function assembleDense(
+  pieces: readonly Float64Array[],
+  offsets: readonly number[],
+  counts: readonly number[],
+  cols: number,
+  c0: number,
+  c1: number,
+  dtype: DType,
+): DenseBlock {
+  const rows = counts.reduce((s, c) => s + c, 0);
+  const width = c1 - c0;
+  const data = dtype === 'float32' ? new Float32Array(rows * width) : new Float64Array(rows * width);
+  let r = 0;
+  pieces.forEach((piece, k) => {
+    const first = offsets[k] as number;
+    const count = counts[k] as number;
+    if (c0 === 0 && c1 === cols) {
+      data.set(piece.subarray(first * cols, (first + count) * cols), r * width);
+    } else {
+      for (let i = 0; i < count; i++) {
+        const src = (first + i) * cols;
+        data.set(piece.subarray(src + c0, src + c1), (r + i) * width);
+      }
+    }
+    r += count;
+  });
+  return { kind: 'dense', rows, cols: width, data };
+}
+
+/** Rows of a piece that fall in one row block. */
+export interface PieceSlice {
+  piece: number;
+  offset: number;
+  count: number;
+}
+
+/**
+ * Maps row blocks of `blockRows` rows onto pieces holding `pieceRows[k]` consecutive rows each: for
+ * every row block, the slices of the pieces it is made of, in row order (empty pieces never appear).
+ */
+export function rowBlockSlices(pieceRows: readonly number[], blockRows: number): PieceSlice[][] {
+  const out: PieceSlice[][] = [];
+  let current: PieceSlice[] = [];
+  let filled = 0;
+  pieceRows.forEach((rows, piece) => {
+    let offset = 0;
+    while (offset < rows) {
+      const count = Math.min(rows - offset, blockRows - filled);
+      current.push({ piece, offset, count });
+      offset += count;
+      filled += count;
+      if (filled === blockRows) {
+        out.push(current);
+        current = [];
+        filled = 0;
+      }
+    }
+  });
+  if (current.length > 0) out.push(current);
+  return out;
+}

@@ -1,0 +1,128 @@
+/**
+ * Byte ranges of a line-oriented text file: the driver cuts the file into ranges by size only, and each
+ * worker aligns its range to whole lines by itself, so the file never passes through the driver.
+ *
+ * Alignment rule (every line belongs to exactly one range): a range other than the first starts after
+ * the first newline at or after its start; every range ends with the first newline at or after its end
+ * (or at the end of the file).
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+
+const NL = 0x0a;
+const CR = 0x0d;
+
+/** Range sizes the planner picks between: big enough to amortise a task, small enough to balance. */
+export const MIN_RANGE_BYTES = 4 << 20;
+/** Upper bound of a planned range (a range's parsed doubles are held in memory until assembled). */
+export const MAX_RANGE_BYTES = 64 << 20;
+
+/**
+ * Cuts `[0, size)` into byte ranges of about `rangeBytes` each; without `rangeBytes`, about four ranges
+ * per worker, each within [{@link MIN_RANGE_BYTES}, {@link MAX_RANGE_BYTES}].
+ */
+export function planByteRanges(size: number, workers: number, rangeBytes?: number): [number, number][] {
+  const target = rangeBytes ?? Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(size / (4 * Math.max(1, workers)))));
+  const n = Math.max(1, Math.ceil(size / target));
+  const step = Math.ceil(size / n);
+  const out: [number, number][] = [];
+  for (let s = 0; s < size; s += step) out.push([s, Math.min(size, s + step)]);
+  if (out.length === 0) out.push([0, 0]);
+  return out;
+}
+
+/** The bytes of a range aligned to whole lines: `bytes[from, to)` holds its lines. */
+export interface AlignedRange {
+  bytes: Uint8Array;
+  from: number;
+  to: number;
+}
+
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got === length ? buf : buf.subarray(0, got);
+}
+
+/**
+ * Reads the lines of byte range `[start, end)` of the open file of `size` bytes (see the alignment rule
+ * above). Reads past `end` only as far as the newline that ends the range's last line.
+ */
+export async function readAlignedRange(fh: FileHandle, start: number, end: number, size: number): Promise<AlignedRange> {
+  let bytes = await readAt(fh, start, end - start);
+  let from = 0;
+  if (start > 0) {
+    const nl = bytes.indexOf(NL);
+    // No newline in [start, end): the line crossing `start` also crosses `end`, so the range is empty.
+    if (nl < 0) return { bytes: new Uint8Array(0), from: 0, to: 0 };
+    from = nl + 1;
+  }
+  if (end >= size) return { bytes, from, to: bytes.length };
+  // Extend to the first newline after `end` (at most to the end of the file), doubling the chunk.
+  const chunks: Uint8Array[] = [bytes];
+  let total = bytes.length;
+  let pos = end;
+  let chunk = 64 << 10;
+  let tail = -1;
+  while (pos < size) {
+    const next = await readAt(fh, pos, Math.min(chunk, size - pos));
+    if (next.length === 0) break;
+    tail = next.indexOf(NL);
+    chunks.push(tail < 0 ? next : next.subarray(0, tail + 1));
+    total += tail < 0 ? next.length : tail + 1;
+    if (tail >= 0) break;
+    pos += next.length;
+    chunk *= 2;
+  }
+  bytes = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    bytes.set(c, o);
+    o += c.length;
+  }
+  return { bytes, from, to: total };
+}
+
+/** Opens `path` read-only, runs `fn`, and closes it whatever happens. */
+export async function withFile<T>(path: string, fn: (fh: FileHandle) => Promise<T>): Promise<T> {
+  const fh = await open(path, 'r');
+  try {
+    return await fn(fh);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Number of lines in `bytes[from, to)`: newlines, plus one for a last line without a newline. */
+export function countLines(bytes: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = bytes.indexOf(NL, from); i >= 0 && i < to; i = bytes.indexOf(NL, i + 1)) n++;
+  if (to > from && bytes[to - 1] !== NL) n++;
+  return n;
+}
+
+/** Offset just after the newline that ends the line starting at `from` (or `to` when it is the last). */
+export function nextLine(bytes: Uint8Array, from: number, to: number): number {
+  const i = bytes.indexOf(NL, from);
+  return i < 0 || i >= to ? to : i + 1;
+}
+
+/** True when the line starting at `from` is empty (or only a CR): numpy skips such lines, not whitespace-only ones. */
+export function isBlankLine(bytes: Uint8Array, from: number, to: number): boolean {
+  const b = from < to ? bytes[from] : NL;
+  return b === NL || (b === CR && (from + 1 >= to || bytes[from + 1] === NL));
+}
+
+/** Absolute number (from 1) of the first line of each range, from the line count of every range. */
+export function firstLines(ranges: readonly { lines: number }[]): number[] {
+  let line = 1;
+  return ranges.map((r) => {
+    const first = line;
+    line += r.lines;
+    return first;
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * The block tasks of the loaders and savers. Workers import this module (listed in lib/tasks.ts), so
+ * the driver's submits resolve to these functions by name.
+ */
+import { defineTask } from '../../runtime/index.js';
+import { assembleDense } from './assemble.js';
+import { readNpyBlock, writeNpyRows } from './npy-block.js';
+import { assembleCsr, parseSvmlightRange } from './svmlight-range.js';
+import { readHdf5Block } from './hdf5-file.js';
+import { formatTxtRows } from './txt-format.js';
+import { parseTxtRange } from './txt-range.js';
+
+/** Parses one byte range of a text file: `[meta, values]`. */
+export const parseTxtRangeTask = defineTask('dsarray.io.parseTxtRange', parseTxtRange, { nReturns: 2 });
+
+/** Cuts one dense block out of parsed row pieces. */
+export const assembleDenseTask = defineTask('dsarray.io.assembleDense', assembleDense);
+
+/** Reads one block of a `.npy` file. */
+export const readNpyBlockTask = defineTask('dsarray.io.readNpyBlock', readNpyBlock);
+
+/** Writes one row block into a `.npy` file. */
+export const writeNpyRowsTask = defineTask('dsarray.io.writeNpyRows', writeNpyRows);
+
+/** Parses one byte range of an svmlight file: `[meta, rows, labels]`. */
+export const parseSvmlightRangeTask = defineTask('dsarray.io.parseSvmlightRange', parseSvmlightRange, { nReturns: 3 });
+
+/** Cuts one CSR block out of parsed svmlight rows. */
+export const assembleCsrTask = defineTask('dsarray.io.assembleCsr', assembleCsr);
+
+/** Reads one block of an HDF5 dataset as a hyperslab. */
+export const readHdf5BlockTask = defineTask('dsarray.io.readHdf5Block', readHdf5Block);
+
+/** Formats one row block as text lines. */
+export const formatTxtRowsTask = defineTask('dsarray.io.formatTxtRows', formatTxtRows);

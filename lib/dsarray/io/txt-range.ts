@@ -1,0 +1,135 @@
+/**
+ * Worker side of `loadTxtFile`: read one byte range of a delimited numeric text file, align it to whole
+ * lines and parse it with the kernel parser. Bad data never throws: it comes back as a
+ * {@link TxtRangeFailure} with a line number relative to the range, which the driver makes absolute.
+ */
+import { kernels } from '../../kernels/index.js';
+import { clip } from './txt-errors.js';
+import { countLines, isBlankLine, nextLine, readAlignedRange, withFile } from './ranges.js';
+
+/** What went wrong in a range; `line` counts from 1 at the range's first line. */
+export interface TxtRangeFailure {
+  kind: 'ragged' | 'non-numeric' | 'empty' | 'quoted' | 'io';
+  line: number;
+  column: number;
+  expected: string;
+  found: string;
+}
+
+/** What the driver needs to plan the assembly: sizes, line counts, or the range's first failure. */
+export interface TxtRangeMeta {
+  /** Lines the range covers (a skipped header and empty lines included): numbers the next range's lines. */
+  lines: number;
+  rows: number;
+  /** Fields of the first data row (set even on failure: a first row narrower or wider than the file's is the driver's to report). */
+  cols: number;
+  /** Line (from 1, within the range) of the first data row, 0 when the range has no row. */
+  firstRowLine: number;
+  failure?: TxtRangeFailure;
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+const NONE = new Float64Array(0);
+
+/** Start of the first empty line after the line at `from` (numpy skips empty lines; the kernel does not). */
+function nextEmptyLine(buf: Buffer, from: number, to: number): number {
+  const a = buf.indexOf('\n\n', from);
+  const b = buf.indexOf('\n\r\n', from);
+  const at = Math.min(a < 0 ? Infinity : a, b < 0 ? Infinity : b);
+  return at + 1 < to ? at + 1 : to;
+}
+
+/** The text (trimmed) of field `column` of line `line` (both from 1) of the lines starting at `from`. */
+function fieldAt(bytes: Uint8Array, from: number, to: number, line: number, column: number, delimiter: number): string {
+  let p = from;
+  for (let l = 1; l < line; l++) p = nextLine(bytes, p, to);
+  const end = nextLine(bytes, p, to);
+  let field = 1;
+  let s = p;
+  for (; s < end && field < column; s++) if (bytes[s] === delimiter) field++;
+  let e = s;
+  while (e < end && bytes[e] !== delimiter && bytes[e] !== 0x0a) e++;
+  return new TextDecoder().decode(bytes.subarray(s, e)).trim();
+}
+
+/** Fields of the line starting at `from`: one more than its delimiters (as the kernel counts them). */
+function countFields(bytes: Uint8Array, from: number, to: number, delimiter: number): number {
+  let n = 1;
+  for (let i = from; i < to && bytes[i] !== 0x0a; i++) if (bytes[i] === delimiter) n++;
+  return n;
+}
+
+function failure(kind: TxtRangeFailure['kind'], line: number, column: number, expected: string, found: string): TxtRangeMeta['failure'] {
+  return { kind, line, column, expected, found };
+}
+
+/**
+ * Parses the lines of byte range `[start, end)` of the file at `path` (`size` bytes). The range at 0
+ * skips a UTF-8 BOM and, with `skipHeader`, the first line. Empty lines are skipped (as numpy does).
+ *
+ * @returns the range's meta and its rows x cols values (row-major; empty on failure)
+ */
+export async function parseTxtRange(
+  path: string,
+  start: number,
+  end: number,
+  size: number,
+  delimiter: number,
+  skipHeader: boolean,
+): Promise<[TxtRangeMeta, Float64Array]> {
+  let range;
+  try {
+    range = await withFile(path, (fh) => readAlignedRange(fh, start, end, size));
+  } catch (err) {
+    const found = err instanceof Error ? err.message : String(err);
+    return [{ lines: 0, rows: 0, cols: 0, firstRowLine: 0, failure: failure('io', 0, 0, 'a readable file', found) }, NONE];
+  }
+  const { bytes, to } = range;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let p = range.from;
+  if (start === 0 && BOM.every((b, i) => bytes[i] === b)) p = 3;
+  const lines = countLines(bytes, p, to);
+  let line = 1;
+  if (start === 0 && skipHeader && p < to) {
+    p = nextLine(bytes, p, to);
+    line++;
+  }
+  const parts: Float64Array[] = [];
+  let [rows, cols, firstRowLine] = [0, -1, 0];
+  const meta = (f?: TxtRangeMeta['failure']): TxtRangeMeta =>
+    f === undefined ? { lines, rows, cols: Math.max(cols, 0), firstRowLine } : { lines, rows: 0, cols: Math.max(cols, 0), firstRowLine, failure: f };
+  while (p < to) {
+    while (p < to && isBlankLine(bytes, p, to)) {
+      p = nextLine(bytes, p, to);
+      line++;
+    }
+    if (p >= to) break;
+    // Every segment between empty lines must start as wide as the range's first row (the kernel would
+    // otherwise judge the segment's next lines against a ragged first one).
+    const width = countFields(bytes, p, to, delimiter);
+    if (cols < 0) [cols, firstRowLine] = [width, line];
+    else if (width !== cols) return [meta(failure('ragged', line, Math.min(cols, width) + 1, `${cols} fields`, `${width} fields`)), NONE];
+    const q = nextEmptyLine(buf, p, to);
+    const r = kernels().parseCsv(bytes, p, q, delimiter);
+    if ('error' in r) {
+      const at = line + r.line - 1;
+      if (r.error === 'ragged') return [meta(failure('ragged', at, r.column, r.expected, r.found)), NONE];
+      if (r.error === 'empty') return [meta(failure('empty', at, r.column, r.expected, r.found)), NONE];
+      const text = fieldAt(bytes, p, q, r.line, r.column, delimiter);
+      const kind = text.startsWith('"') || text.startsWith("'") ? 'quoted' : 'non-numeric';
+      return [meta(failure(kind, at, r.column, 'a number', clip(JSON.stringify(text)))), NONE];
+    }
+    parts.push(r.values);
+    rows += r.rows;
+    line += countLines(bytes, p, q);
+    p = q;
+  }
+  if (parts.length === 1) return [meta(), parts[0] as Float64Array];
+  const values = new Float64Array(rows * Math.max(cols, 0));
+  let o = 0;
+  for (const v of parts) {
+    values.set(v, o);
+    o += v.length;
+  }
+  return [meta(), values];
+}

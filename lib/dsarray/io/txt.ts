@@ -1,0 +1,132 @@
+/**
+ * `loadTxtFile`: a delimited numeric text file into a dense ds-array. The driver only stats the file
+ * and plans; workers read and parse byte ranges (layer 1) and cut blocks out of the parsed ranges
+ * (layer 2).
+ */
+import { availableParallelism } from 'node:os';
+import { DataFormatError, ParameterError } from '../../errors.js';
+import { getAll, submit, submitMany, workers, type Future } from '../../runtime/index.js';
+import type { DType } from '../block.js';
+import { DsArray } from '../dsarray.js';
+import { blockOffsets, normalizeBlockSize } from '../grid.js';
+import { rowBlockSlices } from './assemble.js';
+import { checkDType, statDataFile } from './options.js';
+import { firstLines, planByteRanges } from './ranges.js';
+import { assembleDenseTask, parseTxtRangeTask } from './tasks.js';
+import { txtFailureError } from './txt-errors.js';
+import type { TxtRangeMeta } from './txt-range.js';
+
+/** Options of {@link loadTxtFile}. */
+export interface LoadTxtOptions {
+  /** Field separator: one ASCII character that cannot occur in a number (not a digit, sign, `.`, `e`, quote or newline). Default `','`. */
+  readonly delimiter?: string;
+  /** The first line is a header: skip it. Default false. */
+  readonly skipHeader?: boolean;
+  /** Element type of the blocks. Default `'float64'`. */
+  readonly dtype?: DType;
+  /**
+   * Bytes of file each parse task reads (advanced). Default: about four ranges per worker, 4-64 MiB each.
+   */
+  readonly rangeBytes?: number;
+}
+
+/** Bytes that cannot separate fields: they occur in numbers, end lines or quote fields. */
+const RESERVED = new Set([...'\r\n0123456789+-.eE"\''].map((c) => c.charCodeAt(0)));
+
+function delimiterByte(delimiter: string): number {
+  const code = typeof delimiter === 'string' && delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
+  if (code < 1 || code > 0x7f || RESERVED.has(code)) {
+    throw new ParameterError('delimiter', `expected one ASCII character that cannot occur in a number, found ${JSON.stringify(delimiter)}`);
+  }
+  return code;
+}
+
+/**
+ * Throws the user's error for the first bad line: a range whose first row is not as wide as the
+ * file's first row, or a range's own failure; returns the width.
+ */
+function checkRanges(path: string, metas: readonly TxtRangeMeta[], skipHeader: boolean): number {
+  const first = firstLines(metas);
+  let cols = -1;
+  let colsLine = 0;
+  metas.forEach((meta, k) => {
+    const line0 = (first[k] as number) - 1;
+    if (meta.firstRowLine > 0) {
+      if (cols < 0) {
+        [cols, colsLine] = [meta.cols, line0 + meta.firstRowLine];
+      } else if (meta.cols !== cols) {
+        throw new DataFormatError(path, `ragged row: every row must have as many fields as the first (line ${colsLine})`, {
+          line: line0 + meta.firstRowLine,
+          column: Math.min(cols, meta.cols) + 1,
+          expected: `${cols} fields`,
+          found: `${meta.cols} fields`,
+        });
+      }
+    }
+    if (meta.failure !== undefined) throw txtFailureError(path, meta.failure, line0 + meta.failure.line, skipHeader);
+  });
+  return cols;
+}
+
+/**
+ * Loads a delimited text file of numbers (CSV by default) as a dense ds-array, parsing byte ranges of
+ * the file in parallel on the workers. Values are exactly those of `numpy.loadtxt(path, delimiter=...)`:
+ * `nan`, `inf`, `-inf` as numpy writes them, CRLF line ends, a UTF-8 BOM and blank lines are accepted.
+ * Workers read the file by its path (a shared file system in a multi-host cluster).
+ *
+ * @param path - the file
+ * @param blockSize - `[rows, cols]` of a block (clipped to the array)
+ * @throws {@link DataFormatError} (with file, line, column, expected and found) on a missing or empty
+ *   file, ragged rows, non-numeric, empty or quoted fields, or a header without `skipHeader`
+ * @throws {@link ParameterError} on a bad block size or option
+ * @example
+ * ```ts
+ * const x = await loadTxtFile('data.csv', [10000, 50]);
+ * const h = await loadTxtFile('scores.tsv', [1000, 8], { delimiter: '\t', skipHeader: true });
+ * ```
+ */
+export async function loadTxtFile(path: string, blockSize: readonly [number, number], options: LoadTxtOptions = {}): Promise<DsArray> {
+  normalizeBlockSize(blockSize, [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]);
+  const delimiter = delimiterByte(options.delimiter ?? ',');
+  const skipHeader = options.skipHeader ?? false;
+  const dtype = checkDType(options.dtype);
+  const rangeBytes = options.rangeBytes;
+  if (rangeBytes !== undefined && !(Number.isSafeInteger(rangeBytes) && rangeBytes >= 1)) {
+    throw new ParameterError('rangeBytes', `expected a positive integer, found ${String(rangeBytes)}`);
+  }
+  const size = await statDataFile(path);
+  if (size === 0) throw new DataFormatError(path, 'empty file', { line: 1, expected: 'a row of numbers', found: 'no data' });
+
+  const nWorkers = workers().length || availableParallelism();
+  const parsed = planByteRanges(size, nWorkers, rangeBytes).map(([s, e]) =>
+    submitMany(parseTxtRangeTask, [path, s, e, size, delimiter, skipHeader]),
+  );
+  const release = (): void => parsed.forEach(([m, v]) => (m.dispose(), v.dispose()));
+  let metas: TxtRangeMeta[];
+  let cols: number;
+  try {
+    metas = await getAll(parsed.map(([m]) => m));
+    cols = checkRanges(path, metas, skipHeader);
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const rows = metas.reduce((s, m) => s + m.rows, 0);
+  if (rows === 0) {
+    release();
+    throw new DataFormatError(path, 'no data rows', { line: 1, expected: 'a row of numbers', found: skipHeader ? 'only a header' : 'only blank lines' });
+  }
+  const bs = normalizeBlockSize(blockSize, [rows, cols]);
+  const colEdges = blockOffsets(cols, bs[1]);
+  const blocks = rowBlockSlices(metas.map((m) => m.rows), bs[0]).map((slices) => {
+    const pieces = slices.map((s) => (parsed[s.piece] as [Future<TxtRangeMeta>, Future<Float64Array>])[1]);
+    const offsets = slices.map((s) => s.offset);
+    const counts = slices.map((s) => s.count);
+    return colEdges.slice(1).map((c1, j) => submit(assembleDenseTask, [pieces, offsets, counts, cols, colEdges[j] as number, c1, dtype]));
+  });
+  release();
+  return DsArray.fromBlocks(blocks, [rows, cols], bs, { dtype, sparse: false });
+}
+
+/** Alias of {@link loadTxtFile} with dislib's name. */
+export const load_txt_file = loadTxtFile;

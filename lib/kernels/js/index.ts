@@ -1,0 +1,117 @@
+/**
+ * The `js` kernel backend: every kernel of the contract in TypeScript, registered with the kernel registry
+ * on import. It is the reference the native backend is tested against and the fallback when the addon is
+ * missing. Arguments are checked here (typed errors naming the parameter) before any kernel runs.
+ *
+ * @packageDocumentation
+ */
+import { ParameterError, ShapeError } from '../../errors.js';
+import { registerBackend } from '../registry.js';
+import type { Kernels } from '../types.js';
+import { dim, f64Array, finite, floatArray, sameDtype, shaped } from './check.js';
+import { parseCsv } from './csv.js';
+import { gemmInto } from './gemm.js';
+import { kmeansStep, pairwiseSqDist, rowSqNorms } from './kmeans.js';
+import { cholesky, eigh, lstsq, qr, svd } from './linalg.js';
+
+function flag(name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ParameterError(name, `expected a boolean, got ${typeof v}`);
+  return v;
+}
+
+function scalar(name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new ParameterError(name, `expected a number, got ${typeof v}`);
+  return v;
+}
+
+function tallMatrix(what: string, m: number, n: number): void {
+  if (m < n) throw new ShapeError(`${what} needs m >= n, got ${m} x ${n}`, { parameter: 'a', m, n });
+}
+
+/** Bytes that cannot separate fields because they end lines or belong to numbers. */
+const RESERVED_DELIMITERS = new Set(Array.from('\r\n0123456789+-.eE', (c) => c.charCodeAt(0)));
+
+/** The js kernels with argument checks. */
+export const jsKernels: Omit<Kernels, 'name'> = {
+  gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
+    flag('transA', transA);
+    flag('transB', transB);
+    dim('m', m);
+    dim('n', n);
+    dim('k', k);
+    scalar('alpha', alpha);
+    scalar('beta', beta);
+    shaped('a', floatArray('a', a), transA ? k : m, transA ? m : k);
+    shaped('b', floatArray('b', b), transB ? n : k, transB ? k : n);
+    shaped('c', floatArray('c', c), m, n);
+    sameDtype('a, b, c', a, b, c);
+    gemmInto(transA, transB, m, n, k, alpha, a, b, beta, c);
+  },
+
+  rowSqNorms(x, n, d) {
+    shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
+    return rowSqNorms(x, n, d);
+  },
+
+  kmeansStep(x, n, d, centers, k, labels) {
+    shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
+    shaped('centers', floatArray('centers', centers), dim('k', k), d);
+    sameDtype('x, centers', x, centers);
+    if (k < 1) throw new ParameterError('k', 'expected at least one center');
+    if (labels !== undefined) {
+      if (!(labels instanceof Int32Array)) throw new ParameterError('labels', 'expected an Int32Array');
+      shaped('labels', labels, n, 1);
+    }
+    return kmeansStep(x, n, d, centers, k, labels);
+  },
+
+  pairwiseSqDist(x, n, y, m, d) {
+    shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
+    shaped('y', floatArray('y', y), dim('m', m), d);
+    sameDtype('x, y', x, y);
+    return pairwiseSqDist(x, n, y, m, d);
+  },
+
+  qr(a, m, n) {
+    finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
+    tallMatrix('qr', m, n);
+    return qr(a, m, n);
+  },
+
+  svd(a, m, n) {
+    finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
+    return svd(a, m, n);
+  },
+
+  eigh(a, n) {
+    finite('a', shaped('a', f64Array('a', a), dim('n', n), n));
+    return eigh(a, n);
+  },
+
+  cholesky(a, n) {
+    shaped('a', f64Array('a', a), dim('n', n), n);
+    return cholesky(a, n);
+  },
+
+  lstsq(a, m, n, b, r) {
+    finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
+    finite('b', shaped('b', f64Array('b', b), m, dim('r', r)));
+    tallMatrix('lstsq', m, n);
+    return lstsq(a, m, n, b, r);
+  },
+
+  parseCsv(bytes, start, end, delimiter) {
+    if (!(bytes instanceof Uint8Array)) throw new ParameterError('bytes', 'expected a Uint8Array');
+    dim('start', start);
+    dim('end', end);
+    if (end > bytes.length || start > end) {
+      throw new ParameterError('end', `expected 0 <= start <= end <= ${bytes.length}, got start ${start}, end ${end}`);
+    }
+    if (!Number.isInteger(delimiter) || delimiter < 0 || delimiter > 255 || RESERVED_DELIMITERS.has(delimiter)) {
+      throw new ParameterError('delimiter', `expected a byte that cannot occur in a number or end a line, got ${String(delimiter)}`);
+    }
+    return parseCsv(bytes, start, end, delimiter);
+  },
+};
+
+registerBackend('js', jsKernels);

@@ -1,0 +1,225 @@
+/**
+ * The `native` kernel backend: loads the Node-API addon `build/Release/dislib_native.node` (C over OpenBLAS
+ * CBLAS + LAPACKE, built by `scripts/install-native.mjs`) and registers it with the kernel registry.
+ * Importing this module never throws: when the addon is missing or broken, nothing is registered and
+ * {@link nativeLoadError} says why. Arguments are validated here, before the addon sees them, so that
+ * misuse raises typed errors from lib/errors.ts with the offending parameter named.
+ *
+ * @packageDocumentation
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { DislibError, ParameterError, ShapeError } from '../errors.js';
+import { registerBackend } from './registry.js';
+import type { CsvParseFailure, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
+
+/** The addon's exports: the kernels with raw numeric status codes, plus BLAS thread control. */
+interface NativeAddon {
+  gemm: Kernels['gemm'];
+  rowSqNorms: Kernels['rowSqNorms'];
+  kmeansStep(x: FloatArray, n: number, d: number, centers: FloatArray, k: number, labels: Int32Array | undefined): KMeansStepResult;
+  pairwiseSqDist: Kernels['pairwiseSqDist'];
+  /** LAPACK kernels return LAPACK's positive `info` instead of a result when the factorisation fails. */
+  qr(a: Float64Array, m: number, n: number): { q: Float64Array; r: Float64Array } | number;
+  svd(a: Float64Array, m: number, n: number): { u: Float64Array; s: Float64Array; vt: Float64Array } | number;
+  eigh(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } | number;
+  cholesky(a: Float64Array, n: number): Float64Array | number;
+  lstsq(a: Float64Array, m: number, n: number, b: Float64Array, r: number): Float64Array | number;
+  parseCsv: Kernels['parseCsv'];
+  setBlasThreads(n: number): void;
+  getBlasThreads(): number;
+}
+
+/** Where the addon is expected: the package root's build/Release (this file is dist/lib/kernels/native.js). */
+const addonPath = fileURLToPath(new URL('../../../build/Release/dislib_native.node', import.meta.url));
+
+let addon: NativeAddon | undefined;
+let loadError: { path: string; message: string } | undefined;
+try {
+  addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+} catch (err) {
+  loadError = { path: addonPath, message: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Why the native addon could not be loaded: the path tried and the loader's message; `undefined` when it
+ * loaded (then the `native` backend is registered).
+ */
+export function nativeLoadError(): { path: string; message: string } | undefined {
+  return loadError;
+}
+
+/**
+ * Set the number of OpenBLAS threads of this process. The addon pins BLAS to 1 thread when it loads because
+ * worker processes are the unit of parallelism; benchmarks may raise it. Returns false (and does nothing)
+ * when the addon is not loaded.
+ */
+export function setBlasThreads(n: number): boolean {
+  if (!Number.isSafeInteger(n) || n < 1) throw new ParameterError('n', `expected a positive integer, got ${String(n)}`);
+  if (!addon) return false;
+  addon.setBlasThreads(n);
+  return true;
+}
+
+const MAX_DIM = 2 ** 31 - 1; // BLAS and LAPACK index with 32-bit ints
+
+function dim(name: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v < 0 || v > MAX_DIM) {
+    throw new ParameterError(name, `expected an integer in [0, ${MAX_DIM}], got ${String(v)}`);
+  }
+  return v;
+}
+
+function floatArray(name: string, a: unknown): FloatArray {
+  if (a instanceof Float64Array || a instanceof Float32Array) return a;
+  throw new ParameterError(name, 'expected a Float64Array or Float32Array');
+}
+
+function f64Array(name: string, a: unknown): Float64Array {
+  if (a instanceof Float64Array) return a;
+  throw new ParameterError(name, 'expected a Float64Array');
+}
+
+function shaped<T extends ArrayLike<number>>(name: string, a: T, rows: number, cols: number): T {
+  if (a.length !== rows * cols) {
+    throw new ShapeError(`${name} has ${a.length} elements but its shape ${rows} x ${cols} needs ${rows * cols}`, {
+      parameter: name,
+      expected: rows * cols,
+      found: a.length,
+    });
+  }
+  return a;
+}
+
+function sameDtype(names: string, ...arrays: FloatArray[]): void {
+  const ctor = arrays[0]?.constructor;
+  if (arrays.some((a) => a.constructor !== ctor)) {
+    throw new ParameterError(names, `expected the same dtype, got ${arrays.map((a) => a.constructor.name).join(', ')}`);
+  }
+}
+
+/** LAPACK's results are meaningless on NaN or infinite input: reject it up front, naming the element. */
+function finite(name: string, a: Float64Array): Float64Array {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new ParameterError(name, `contains NaN or Infinity (element ${i})`, { index: i });
+  }
+  return a;
+}
+
+function boolean(name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ParameterError(name, `expected a boolean, got ${typeof v}`);
+  return v;
+}
+
+function numberArg(name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new ParameterError(name, `expected a number, got ${typeof v}`);
+  return v;
+}
+
+/**
+ * A LAPACK result, or the typed error for LAPACK's `info`: positive means a numerical failure described by
+ * `failure`; negative means LAPACKE rejected an argument, which after the shape and finiteness checks
+ * cannot happen, so it is reported against the inputs rather than hidden.
+ */
+function lapackResult<T>(result: T | number, inputs: string, failure: (info: number) => DislibError): T {
+  if (typeof result !== 'number') return result;
+  if (result < 0) throw new ParameterError(inputs, `rejected by LAPACK (info ${result})`, { info: result });
+  throw failure(result);
+}
+
+/** Bytes that may not separate fields because they end lines or belong to numbers. */
+const RESERVED_DELIMITERS = new Set([...'\r\n0123456789+-.eE'].map((c) => c.charCodeAt(0)));
+
+function makeKernels(lib: NativeAddon): Omit<Kernels, 'name'> {
+  return {
+    gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
+      boolean('transA', transA);
+      boolean('transB', transB);
+      dim('m', m);
+      dim('n', n);
+      dim('k', k);
+      numberArg('alpha', alpha);
+      numberArg('beta', beta);
+      shaped('a', floatArray('a', a), transA ? k : m, transA ? m : k);
+      shaped('b', floatArray('b', b), transB ? n : k, transB ? k : n);
+      shaped('c', floatArray('c', c), m, n);
+      sameDtype('a, b, c', a, b, c);
+      lib.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+    },
+
+    rowSqNorms(x, n, d) {
+      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
+      return lib.rowSqNorms(x, n, d);
+    },
+
+    kmeansStep(x, n, d, centers, k, labels) {
+      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
+      shaped('centers', floatArray('centers', centers), dim('k', k), d);
+      sameDtype('x, centers', x, centers);
+      if (k < 1) throw new ParameterError('k', 'expected at least one center');
+      if (labels !== undefined) {
+        if (!(labels instanceof Int32Array)) throw new ParameterError('labels', 'expected an Int32Array');
+        shaped('labels', labels, n, 1);
+      }
+      return lib.kmeansStep(x, n, d, centers, k, labels);
+    },
+
+    pairwiseSqDist(x, n, y, m, d) {
+      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
+      shaped('y', floatArray('y', y), dim('m', m), d);
+      sameDtype('x, y', x, y);
+      return lib.pairwiseSqDist(x, n, y, m, d);
+    },
+
+    qr(a, m, n) {
+      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
+      if (m < n) throw new ShapeError(`qr needs m >= n, got ${m} x ${n}`, { parameter: 'a', m, n });
+      return lapackResult(lib.qr(a, m, n), 'a', (info) => new DislibError(`qr failed (LAPACK info ${info})`, { info }));
+    },
+
+    svd(a, m, n) {
+      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
+      return lapackResult(lib.svd(a, m, n), 'a', (info) => new DislibError(`svd did not converge (LAPACK dgesdd info ${info})`, { info }));
+    },
+
+    eigh(a, n) {
+      finite('a', shaped('a', f64Array('a', a), dim('n', n), n));
+      return lapackResult(lib.eigh(a, n), 'a', (info) => new DislibError(`eigh did not converge (LAPACK dsyevd info ${info})`, { info }));
+    },
+
+    cholesky(a, n) {
+      finite('a', shaped('a', f64Array('a', a), dim('n', n), n));
+      return lapackResult(
+        lib.cholesky(a, n),
+        'a',
+        (info) => new ParameterError('a', `matrix is not symmetric positive definite (leading minor of order ${info} is not positive)`, { minor: info }),
+      );
+    },
+
+    lstsq(a, m, n, b, r) {
+      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
+      finite('b', shaped('b', f64Array('b', b), m, dim('r', r)));
+      if (m < n) throw new ShapeError(`lstsq needs m >= n, got ${m} x ${n}`, { parameter: 'a', m, n });
+      return lapackResult(
+        lib.lstsq(a, m, n, b, r),
+        'a, b',
+        (info) => new ParameterError('a', `matrix is rank deficient (diagonal element ${info} of R is zero)`, { info }),
+      );
+    },
+
+    parseCsv(bytes, start, end, delimiter): CsvParseResult | CsvParseFailure {
+      if (!(bytes instanceof Uint8Array)) throw new ParameterError('bytes', 'expected a Uint8Array');
+      dim('start', start);
+      dim('end', end);
+      if (end > bytes.length || start > end) {
+        throw new ParameterError('end', `expected 0 <= start <= end <= ${bytes.length}, got start ${start}, end ${end}`);
+      }
+      if (!Number.isInteger(delimiter) || delimiter < 0 || delimiter > 255 || RESERVED_DELIMITERS.has(delimiter)) {
+        throw new ParameterError('delimiter', `expected a byte that cannot occur in a number or end a line, got ${String(delimiter)}`);
+      }
+      return lib.parseCsv(bytes, start, end, delimiter);
+    },
+  };
+}
+
+if (addon) registerBackend('native', makeKernels(addon));

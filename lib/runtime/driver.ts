@@ -1,0 +1,535 @@
+/**
+ * The `cluster` executor: a ZeroMQ ROUTER that local worker processes (spawned here) and remote workers
+ * (`dislib worker --connect`) join. It feeds every socket event to the sans-IO {@link Scheduler} and
+ * carries out the actions it returns; it also watches worker liveness (process exit and heartbeats),
+ * respawns lost local workers, serves `get` requests and writes the optional Chrome trace.
+ *
+ * Importing this module registers the executor with the client API.
+ *
+ * @packageDocumentation
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Router } from 'zeromq';
+import { ClusterError } from '../errors.js';
+import { registerExecutor } from './api.js';
+import { encodedBytes, type Encoded } from './codec.js';
+import { emptyStats, type Executor } from './executor.js';
+import { toTaskFailedError } from './failure.js';
+import type { TaskSpec } from './graph.js';
+import { Outbox } from './outbox.js';
+import { ACCEPTS, frameMessage, parseMessage, PROTOCOL_VERSION, SOCKET_OPTIONS, type DriverMessage, type Source, type WorkerMessage } from './protocol.js';
+import { Scheduler, type Action } from './scheduler.js';
+import { assertSecureConfig, generateKeyPair, publicKeyOf, startZapHandler, useCurveServer, type KeyPair, type ZapHandler } from './security.js';
+import type { InitOptions, RuntimeStats, WorkerInfo } from './types.js';
+
+/** A worker that sends nothing (no heartbeat) for this long is removed (ms); `DISLIB_HEARTBEAT_TIMEOUT_MS` overrides. */
+export const HEARTBEAT_TIMEOUT_MS = Number(process.env.DISLIB_HEARTBEAT_TIMEOUT_MS ?? 5000);
+/** How long {@link ClusterExecutor.ready} waits for spawned workers to say hello (ms). */
+const START_TIMEOUT_MS = 60_000;
+/** Interval of liveness checks (ms). */
+const CHECK_MS = 500;
+/** Receive poll interval, so the driver stops listening (and lets the process exit) when idle (ms). */
+const POLL_MS = 200;
+
+interface WorkerRec {
+  readonly id: string;
+  readonly pid: number;
+  readonly host: string;
+  readonly address: string;
+  readonly publicKey: string | undefined;
+  lastSeen: number;
+  /** [bytesInMemory, bytesSpilled now, bytes spilled in total, bytes read back in total] */
+  mem: number[];
+}
+
+interface Waiter {
+  readonly resolve: (e: Encoded) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: 'X' | 'M';
+  pid: number;
+  tid: number;
+  ts?: number;
+  dur?: number;
+  args: Record<string, unknown>;
+}
+
+const log = (msg: string): void => {
+  process.stderr.write(`[dislib driver] ${msg}\n`);
+};
+
+/** True for endpoints that only this machine can reach (ipc, loopback tcp). */
+export function isLocalAddress(address: string): boolean {
+  return address.startsWith('ipc://') || /^tcp:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):(\d+|\*)$/.test(address);
+}
+
+/** Driver of a cluster of worker processes. */
+export class ClusterExecutor implements Executor {
+  readonly kind = 'cluster' as const;
+  readonly #options: InitOptions;
+  readonly #scheduler = new Scheduler();
+  readonly #router = new Router({ ...SOCKET_OPTIONS, receiveTimeout: POLL_MS });
+  readonly #out = new Outbox(this.#router, (err) => log(`send failed: ${String(err)}`));
+  readonly #workers = new Map<string, WorkerRec>();
+  readonly #children = new Map<string, ChildProcess>();
+  /** Spawned workers that have not said hello yet. */
+  readonly #expected = new Set<string>();
+  readonly #waiters = new Map<string, Waiter[]>();
+  readonly #requests = new Map<number, { key: string; worker: string; waiter: Waiter }>();
+  readonly #specs = new Map<string, TaskSpec>();
+  readonly #trace: TraceEvent[] | undefined;
+  readonly #bytes = { bytesMoved: 0, bytesToDriver: 0, spilledByGone: 0, unspilledByGone: 0 };
+  readonly #started: Promise<void>;
+  readonly #exitHook = (): void => this.#killAll();
+  #endpoint = '';
+  #ipcPath: string | undefined;
+  #nextWorker = 0;
+  #respawns: number;
+  #req = 0;
+  #closed = false;
+  #wake: (() => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #readyWaiters: (() => void)[] = [];
+  #zap: ZapHandler | undefined;
+  #curve: { serverKey: string; local: KeyPair; peerKeys: string[] } | undefined;
+  /** Bound to a non-loopback address: local workers must be reachable from remote ones. */
+  #networked = false;
+  #advertiseHost: string | undefined;
+  #lastCheck = Date.now();
+
+  constructor(options: InitOptions) {
+    this.#options = options;
+    this.#trace = options.trace !== undefined ? [] : undefined;
+    this.#respawns = Math.max(8, 4 * (options.workers ?? availableParallelism()));
+    process.on('exit', this.#exitHook);
+    this.#started = this.#start();
+    this.#started.catch(() => undefined);
+  }
+
+  async #start(): Promise<void> {
+    const address = this.#options.address ?? `ipc://${join(tmpdir(), `dislib-${process.pid}-${randomBytes(4).toString('hex')}.sock`)}`;
+    const { secretKey, allowedWorkerKeys } = this.#options;
+    if (assertSecureConfig({ address, secretKey, allowedWorkerKeys }) === 'curve' && secretKey !== undefined) {
+      // Local workers get a key pair of their own, allowlisted like the remote ones.
+      const local = generateKeyPair();
+      const peerKeys = [...(allowedWorkerKeys ?? []), local.publicKey];
+      this.#zap = await startZapHandler(peerKeys);
+      useCurveServer(this.#router, secretKey);
+      this.#curve = { serverKey: publicKeyOf(secretKey), local, peerKeys };
+    }
+    if (address.startsWith('ipc://')) this.#ipcPath = address.slice('ipc://'.length);
+    await this.#router.bind(address);
+    this.#endpoint = (this.#router.lastEndpoint ?? address).replace('//0.0.0.0:', '//127.0.0.1:');
+    if (!isLocalAddress(address)) {
+      const host = /^tcp:\/\/([^:]+):/.exec(address)?.[1];
+      this.#advertiseHost = host !== undefined && host !== '0.0.0.0' && host !== '*' ? host : undefined;
+      this.#networked = true;
+    }
+    this.#timer = setInterval(() => this.#guard('heartbeat check', () => this.#checkHeartbeats()), CHECK_MS);
+    this.#timer.unref();
+    void this.#receiveLoop();
+    const n = this.#options.workers ?? availableParallelism();
+    for (let i = 0; i < n; i++) this.#spawn();
+  }
+
+  /** Resolves once the socket is bound and every spawned worker has joined. */
+  async ready(): Promise<void> {
+    await this.#started;
+    if (this.#expected.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        new Promise<void>((r) => this.#readyWaiters.push(r)),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new ClusterError(`workers ${[...this.#expected].join(', ')} did not join within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // ---------------------------------------------------------------- processes
+
+  #spawn(): void {
+    const id = `w${++this.#nextWorker}`;
+    const main = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+    const args = [main, '--connect', this.#endpoint, '--id', id, '--parent', String(process.pid)];
+    if (this.#networked) args.push('--networked', ...(this.#advertiseHost !== undefined ? ['--advertise-host', this.#advertiseHost] : []));
+    const env = { ...process.env };
+    if (this.#curve !== undefined) {
+      // Keys travel in the environment (readable only by this user), never on the command line.
+      env.DISLIB_SERVER_KEY = this.#curve.serverKey;
+      env.DISLIB_PUBLIC_KEY = this.#curve.local.publicKey;
+      env.DISLIB_SECRET_KEY = this.#curve.local.secretKey;
+    }
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
+    child.unref();
+    this.#children.set(id, child);
+    this.#expected.add(id);
+    child.on('error', (err) => log(`worker ${id} failed to start: ${err.message}`));
+    child.on('exit', (code, signal) => {
+      this.#children.delete(id);
+      if (this.#closed) return;
+      this.#expected.delete(id);
+      this.#guard('worker exit', () => this.#lost(id, signal !== null ? `killed by ${signal}` : `exited with code ${String(code)}`));
+      if (this.#respawns > 0) {
+        this.#respawns--;
+        this.#spawn();
+      } else if (this.#workers.size === 0 && this.#expected.size === 0) {
+        log('no workers left and the respawn budget is spent');
+      }
+    });
+    this.#poke();
+  }
+
+  /** Runs an event handler; a bug in one must not take the driver down, so it is logged. */
+  #guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      log(`error in ${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+
+  #killAll(): void {
+    for (const child of this.#children.values()) child.kill('SIGKILL');
+    if (this.#ipcPath !== undefined) rmSync(this.#ipcPath, { force: true });
+  }
+
+  /** Removes a worker (dead or silent); its process, if it is ours, is killed and replaced on exit. */
+  #lost(id: string, reason: string): void {
+    this.#children.get(id)?.kill('SIGKILL');
+    const w = this.#workers.get(id);
+    if (w === undefined) return;
+    log(`worker ${id} (pid ${w.pid}) lost: ${reason}`);
+    this.#workers.delete(id);
+    this.#bytes.spilledByGone += w.mem[2] ?? 0;
+    this.#bytes.unspilledByGone += w.mem[3] ?? 0;
+    // Reads in flight from the dead worker go back to waiting for the object.
+    const retry = new Set<string>();
+    for (const [req, r] of this.#requests) {
+      if (r.worker !== id) continue;
+      this.#requests.delete(req);
+      this.#addWaiter(r.key, r.waiter);
+      retry.add(r.key);
+    }
+    this.#apply(this.#scheduler.removeWorker(id, reason));
+    for (const key of retry) this.#serve(key);
+  }
+
+  #checkHeartbeats(): void {
+    const now = Date.now();
+    const stalled = now - this.#lastCheck > 2 * CHECK_MS;
+    this.#lastCheck = now;
+    if (!this.#active()) return;
+    // When this process itself stalled (a long computation on the driver), silence is its own fault.
+    if (stalled) for (const w of this.#workers.values()) w.lastSeen = now;
+    for (const w of this.#workers.values()) {
+      if (now - w.lastSeen > HEARTBEAT_TIMEOUT_MS) this.#lost(w.id, `no heartbeat for ${now - w.lastSeen} ms`);
+    }
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /** Whether the driver must listen: remote workers may exist, work or reads are pending, or workers are joining. */
+  #active(): boolean {
+    // Remote workers (CURVE mode) need heartbeat acks all the time, so such a driver always listens.
+    return !this.#closed && (this.#curve !== undefined || this.#expected.size > 0 || this.#waiters.size > 0 || this.#requests.size > 0 || this.#scheduler.busy());
+  }
+
+  #poke(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  async #receiveLoop(): Promise<void> {
+    while (!this.#closed) {
+      if (!this.#active()) {
+        await new Promise<void>((r) => (this.#wake = r));
+        // Heartbeats were not read while idle: do not count that time against workers.
+        const now = Date.now();
+        for (const w of this.#workers.values()) w.lastSeen = now;
+        continue;
+      }
+      let parts: Uint8Array[];
+      try {
+        parts = await this.#router.receive();
+      } catch {
+        if (this.#router.closed) return;
+        continue;
+      }
+      this.#onMessage(parts);
+    }
+  }
+
+  #send(worker: string, msg: DriverMessage, frames: readonly Uint8Array[] = []): void {
+    this.#out.send([Buffer.from(worker), ...frameMessage(msg, frames)]);
+  }
+
+  #onMessage(parts: Uint8Array[]): void {
+    const [routing, ...rest] = parts;
+    if (routing === undefined) return;
+    const from = Buffer.from(routing.buffer, routing.byteOffset, routing.byteLength).toString('utf8');
+    let parsed;
+    try {
+      parsed = parseMessage<WorkerMessage>(rest, ACCEPTS.driver);
+    } catch (err) {
+      log(`dropped message from ${JSON.stringify(from)}: ${String(err)}`);
+      return;
+    }
+    const { msg, frames } = parsed;
+    if (msg.type === 'hb') {
+      if (from !== `${msg.id}:hb`) return;
+      const w = this.#workers.get(msg.id);
+      if (w !== undefined) w.lastSeen = Date.now();
+      this.#send(from, { type: 'hbAck' });
+      return;
+    }
+    if (msg.type === 'hello') {
+      this.#hello(from, msg);
+      return;
+    }
+    const w = this.#workers.get(from);
+    if (w === undefined) return; // a removed worker's late message
+    w.lastSeen = Date.now();
+    try {
+      switch (msg.type) {
+        case 'done':
+          w.mem = msg.mem;
+          this.#bytes.bytesMoved += msg.bytesIn;
+          this.#traceTask(w, msg);
+          this.#apply(this.#scheduler.taskDone(from, msg.key, msg.bytes, msg.fetched));
+          return;
+        case 'erred':
+          this.#apply(this.#scheduler.taskErred(from, msg.key, msg.failure, msg.fetched));
+          return;
+        case 'missing':
+          this.#apply(this.#scheduler.inputMissing(from, msg.key, msg.dep, msg.holder, msg.fetched));
+          return;
+        case 'value':
+        case 'nodata':
+          this.#onValue(from, msg, frames);
+          return;
+      }
+    } catch (err) {
+      log(`error handling ${msg.type} from ${from}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+
+  #hello(from: string, msg: Extract<WorkerMessage, { type: 'hello' }>): void {
+    if (msg.version !== PROTOCOL_VERSION || msg.id !== from || this.#workers.has(from)) {
+      log(`refused hello from ${JSON.stringify(from)} (version ${msg.version}, id ${msg.id})`);
+      return;
+    }
+    // Without CURVE only the processes spawned here may join; with it, ZAP already checked the key.
+    if (!this.#children.has(from) && this.#curve === undefined) {
+      log(`refused hello from unknown worker ${JSON.stringify(from)}`);
+      return;
+    }
+    this.#expected.delete(from);
+    this.#workers.set(from, { id: from, pid: msg.pid, host: msg.host, address: msg.address, publicKey: msg.publicKey, lastSeen: Date.now(), mem: [0, 0, 0, 0] });
+    const n = this.#options.workers ?? availableParallelism();
+    this.#send(from, {
+      type: 'welcome',
+      taskModules: [...(this.#options.taskModules ?? [])],
+      memoryLimit: this.#options.memoryLimit ?? Math.floor(totalmem() / 2 / Math.max(1, n)),
+      spillDir: this.#options.spillDir ?? tmpdir(),
+      peerKeys: this.#curve?.peerKeys ?? [],
+    });
+    this.#trace?.push({ name: 'process_name', ph: 'M', pid: msg.pid, tid: 0, args: { name: `worker ${from}` } });
+    this.#apply(this.#scheduler.addWorker(from));
+    if (this.#expected.size === 0) {
+      for (const r of this.#readyWaiters) r();
+      this.#readyWaiters = [];
+    }
+  }
+
+  #traceTask(w: WorkerRec, msg: Extract<WorkerMessage, { type: 'done' }>): void {
+    if (this.#trace === undefined) return;
+    const out = msg.bytes.reduce((s, b) => s + b, 0);
+    this.#trace.push({
+      name: this.#specs.get(msg.key)?.name ?? msg.key,
+      ph: 'X',
+      pid: w.pid,
+      tid: 0,
+      ts: Math.round(msg.start * 1000),
+      dur: Math.max(1, Math.round((msg.end - msg.start) * 1000)),
+      args: { key: msg.key, worker: w.id, bytesIn: msg.bytesIn, bytesOut: out },
+    });
+  }
+
+  /** Carries out scheduler actions. */
+  #apply(actions: readonly Action[]): void {
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'run':
+          this.#sendRun(a.worker, a.spec, a.sources);
+          break;
+        case 'cancel':
+          this.#send(a.worker, { type: 'cancel', keys: [...a.keys] });
+          break;
+        case 'free':
+          if (a.keys.length > 0) this.#send(a.worker, { type: 'free', keys: [...a.keys] });
+          break;
+        case 'available':
+          this.#serve(a.key);
+          break;
+        case 'failed': {
+          const ws = this.#waiters.get(a.key);
+          this.#waiters.delete(a.key);
+          for (const w of ws ?? []) w.reject(toTaskFailedError(a.failure));
+          break;
+        }
+      }
+    }
+  }
+
+  #sendRun(worker: string, spec: TaskSpec, sourceIds: readonly string[]): void {
+    const sources: Source[] = spec.deps.map((key, i) => {
+      const holder = this.#workers.get(sourceIds[i] as string) as WorkerRec;
+      return { key, worker: holder.id, address: holder.address, ...(holder.publicKey !== undefined ? { publicKey: holder.publicKey } : {}) };
+    });
+    this.#send(
+      worker,
+      { type: 'run', key: spec.key, name: spec.name, outputs: [...spec.outputs], args: spec.args.header, sources, recomputeOnly: spec.recomputeOnly },
+      spec.args.frames,
+    );
+  }
+
+  // ---------------------------------------------------------------- client reads
+
+  #addWaiter(key: string, w: Waiter): void {
+    const list = this.#waiters.get(key);
+    if (list === undefined) this.#waiters.set(key, [w]);
+    else list.push(w);
+  }
+
+  /** Sends a read request for every waiter of `key` if some worker holds it. */
+  #serve(key: string): void {
+    const ws = this.#waiters.get(key);
+    if (ws === undefined) return;
+    const loc = this.#scheduler.locate(key);
+    if (typeof loc === 'string') return;
+    this.#waiters.delete(key);
+    for (const waiter of ws) {
+      if ('failure' in loc) {
+        waiter.reject(toTaskFailedError(loc.failure));
+        continue;
+      }
+      const req = ++this.#req;
+      this.#requests.set(req, { key, worker: loc.worker, waiter });
+      this.#send(loc.worker, { type: 'fetch', req, key });
+    }
+  }
+
+  #onValue(from: string, msg: Extract<WorkerMessage, { type: 'value' | 'nodata' }>, frames: Uint8Array[]): void {
+    const r = this.#requests.get(msg.req);
+    if (r === undefined || r.worker !== from) return;
+    this.#requests.delete(msg.req);
+    if (msg.type === 'value') {
+      const e: Encoded = { header: msg.value, frames };
+      this.#bytes.bytesToDriver += encodedBytes(e);
+      r.waiter.resolve(e);
+      return;
+    }
+    this.#addWaiter(r.key, r.waiter);
+    this.#apply(this.#scheduler.objectMissing(r.key, from));
+    this.#serve(r.key);
+  }
+
+  // ---------------------------------------------------------------- Executor
+
+  submit(specs: readonly TaskSpec[]): void {
+    if (this.#closed) throw new ClusterError('the cluster was shut down');
+    if (this.#trace !== undefined) for (const s of specs) this.#specs.set(s.key, s);
+    this.#apply(this.#scheduler.submit(specs));
+    this.#poke();
+  }
+
+  fetch(key: string): Promise<Encoded> {
+    if (this.#closed) return Promise.reject(new ClusterError('the cluster was shut down', { key }));
+    const loc = this.#scheduler.locate(key);
+    if (loc === 'unknown') return Promise.reject(new ClusterError(`unknown or released result ${key}`, { key }));
+    const p = new Promise<Encoded>((resolve, reject) => this.#addWaiter(key, { resolve, reject }));
+    this.#serve(key);
+    this.#poke();
+    return p;
+  }
+
+  release(keys: readonly string[]): void {
+    if (this.#closed) return;
+    this.#apply(this.#scheduler.release(keys));
+  }
+
+  workers(): WorkerInfo[] {
+    return [...this.#workers.values()].map((w) => ({
+      id: w.id,
+      pid: w.pid,
+      host: w.host,
+      tasksRun: this.#scheduler.tasksRunOn(w.id),
+      bytesHeld: (w.mem[0] ?? 0) + (w.mem[1] ?? 0),
+    }));
+  }
+
+  stats(): RuntimeStats {
+    let spilled = this.#bytes.spilledByGone;
+    let unspilled = this.#bytes.unspilledByGone;
+    for (const w of this.#workers.values()) {
+      spilled += w.mem[2] ?? 0;
+      unspilled += w.mem[3] ?? 0;
+    }
+    return {
+      ...emptyStats('cluster'),
+      ...this.#scheduler.counters,
+      bytesMoved: this.#bytes.bytesMoved,
+      bytesToDriver: this.#bytes.bytesToDriver,
+      bytesSpilled: spilled,
+      bytesUnspilled: unspilled,
+    };
+  }
+
+  /** The scheduler's transition log for a task or object key (see {@link Scheduler.story}). */
+  story(key: string): ReturnType<Scheduler['story']> {
+    return this.#scheduler.story(key);
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.#closed) return;
+    await this.#started.catch(() => undefined);
+    this.#closed = true;
+    this.#poke();
+    clearInterval(this.#timer);
+    const err = new ClusterError('the cluster was shut down');
+    for (const ws of this.#waiters.values()) for (const w of ws) w.reject(err);
+    for (const r of this.#requests.values()) r.waiter.reject(err);
+    this.#waiters.clear();
+    this.#requests.clear();
+    const exits = [...this.#children.values()].map(
+      (c) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r()))),
+    );
+    for (const id of this.#workers.keys()) this.#send(id, { type: 'stop' });
+    const timer = setTimeout(() => this.#killAll(), 2000);
+    await Promise.all(exits);
+    clearTimeout(timer);
+    this.#router.close();
+    await this.#zap?.close();
+    this.#killAll();
+    process.off('exit', this.#exitHook);
+    if (this.#trace !== undefined && this.#options.trace !== undefined) {
+      await writeFile(this.#options.trace, JSON.stringify({ traceEvents: this.#trace, displayTimeUnit: 'ms' }));
+    }
+  }
+}
+
+registerExecutor('cluster', (options) => new ClusterExecutor(options));

@@ -1,0 +1,156 @@
+/**
+ * Wire protocol between the driver, workers and worker peers. A message is a multipart ZeroMQ message:
+ * frame 0 is a JSON header `{ type, ... }`, the following frames are the binary frames of an encoded
+ * value (see codec.ts). Every incoming message is checked by {@link parseMessage} (frame count and
+ * sizes, JSON shape, field types) before anything acts on it; a bad one raises {@link ProtocolError},
+ * which receivers log and drop.
+ *
+ * @packageDocumentation
+ */
+import { DislibError } from '../errors.js';
+import type { FailureInfo } from './failure.js';
+
+/** Protocol version sent in `hello`; a worker of another version is refused. */
+export const PROTOCOL_VERSION = 1;
+/** Largest JSON header accepted (bytes). */
+export const MAX_HEADER_BYTES = 64 << 20;
+/** Most binary frames in one message. */
+export const MAX_FRAMES = 100_000;
+/** Largest single message part accepted by sockets (ZMQ_MAXMSGSIZE). */
+export const MAX_FRAME_BYTES = 2 ** 31 - 1;
+const MAX_KEY = 1024;
+const MAX_LIST = 1_000_000;
+
+/** A received message was malformed and dropped. */
+export class ProtocolError extends DislibError {}
+
+/** Description of where one input of a run comes from: the holder's id and peer address. */
+export interface Source {
+  readonly key: string;
+  readonly worker: string;
+  readonly address: string;
+  /** Holder's CURVE public key (remote mode). */
+  readonly publicKey?: string;
+}
+
+/** Messages a worker sends to the driver. */
+export type WorkerMessage =
+  | { type: 'hello'; version: number; id: string; pid: number; host: string; address: string; publicKey?: string }
+  | { type: 'hb'; id: string; lag: number }
+  | { type: 'done'; key: string; bytes: number[]; fetched: string[]; bytesIn: number; start: number; end: number; mem: number[] }
+  | { type: 'erred'; key: string; failure: FailureInfo; fetched: string[] }
+  | { type: 'missing'; key: string; dep: string; holder: string; fetched: string[] }
+  | { type: 'value'; req: number; key: string; value: string }
+  | { type: 'nodata'; req: number; key: string };
+
+/** Messages the driver sends to a worker. */
+export type DriverMessage =
+  | { type: 'welcome'; taskModules: string[]; memoryLimit: number; spillDir: string; peerKeys: string[] }
+  | { type: 'run'; key: string; name: string; outputs: string[]; args: string; sources: Source[]; recomputeOnly: boolean }
+  | { type: 'cancel'; keys: string[] }
+  | { type: 'free'; keys: string[] }
+  | { type: 'fetch'; req: number; key: string }
+  | { type: 'hbAck' }
+  | { type: 'stop' };
+
+/** Messages between worker peers (object transfer). */
+export type PeerMessage =
+  | { type: 'get'; req: number; key: string }
+  | { type: 'data'; req: number; key: string; value: string }
+  | { type: 'nodata'; req: number; key: string };
+
+type Check = (v: unknown) => boolean;
+const str: Check = (v) => typeof v === 'string' && v.length <= MAX_KEY;
+const text: Check = (v) => typeof v === 'string' && v.length <= MAX_HEADER_BYTES;
+const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+const int: Check = (v) => Number.isSafeInteger(v);
+const bool: Check = (v) => typeof v === 'boolean';
+const opt =
+  (c: Check): Check =>
+  (v) =>
+    v === undefined || c(v);
+const list =
+  (c: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.length <= MAX_LIST && v.every(c);
+const shape =
+  (fields: Record<string, Check>): Check =>
+  (v) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(fields).every(([k, c]) => c((v as Record<string, unknown>)[k]));
+const failure = shape({
+  task: str,
+  key: str,
+  message: text,
+  reason: (v) => v === 'error' || v === 'killed-worker' || v === 'lost-dependency',
+  workerId: opt(str),
+  stack: opt(text),
+});
+const source = shape({ key: str, worker: str, address: str, publicKey: opt(str) });
+
+/** Field checks per message type; a type not listed here is rejected. */
+const SCHEMAS: Record<string, Record<string, Check>> = {
+  hello: { version: int, id: str, pid: int, host: str, address: str, publicKey: opt(str) },
+  hb: { id: str, lag: num },
+  done: { key: str, bytes: list(int), fetched: list(str), bytesIn: int, start: num, end: num, mem: list(num) },
+  erred: { key: str, failure, fetched: list(str) },
+  missing: { key: str, dep: str, holder: str, fetched: list(str) },
+  value: { req: int, key: str, value: text },
+  nodata: { req: int, key: str },
+  welcome: { taskModules: list(text), memoryLimit: num, spillDir: text, peerKeys: list(str) },
+  run: { key: str, name: str, outputs: list(str), args: text, sources: list(source), recomputeOnly: bool },
+  cancel: { keys: list(str) },
+  free: { keys: list(str) },
+  fetch: { req: int, key: str },
+  hbAck: {},
+  stop: {},
+  get: { req: int, key: str },
+  data: { req: int, key: str, value: text },
+};
+
+/** Which message types each receiver accepts. */
+export const ACCEPTS = {
+  driver: new Set(['hello', 'hb', 'done', 'erred', 'missing', 'value', 'nodata']),
+  worker: new Set(['welcome', 'run', 'cancel', 'free', 'fetch', 'hbAck', 'stop']),
+  peerServer: new Set(['get']),
+  peerClient: new Set(['data', 'nodata']),
+} as const;
+
+/** A parsed message and the binary frames that followed its header. */
+export interface Parsed<M> {
+  readonly msg: M;
+  readonly frames: Uint8Array[];
+}
+
+/**
+ * Validates and parses a received multipart message (without any routing-id frame).
+ *
+ * @throws {@link ProtocolError} on too many frames, an oversized or non-JSON header, an unknown type for
+ *   this receiver, or a field of the wrong type
+ */
+export function parseMessage<M extends { type: string }>(parts: readonly Uint8Array[], accepts: ReadonlySet<string>): Parsed<M> {
+  const head = parts[0];
+  if (head === undefined) throw new ProtocolError('empty message');
+  if (parts.length > MAX_FRAMES + 1) throw new ProtocolError(`too many frames (${parts.length})`);
+  if (head.byteLength > MAX_HEADER_BYTES) throw new ProtocolError(`header of ${head.byteLength} bytes exceeds ${MAX_HEADER_BYTES}`);
+  let msg: unknown;
+  try {
+    msg = JSON.parse(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8'));
+  } catch {
+    throw new ProtocolError('header is not JSON');
+  }
+  const type = typeof msg === 'object' && msg !== null ? (msg as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !accepts.has(type)) throw new ProtocolError(`unexpected message type ${JSON.stringify(type)?.slice(0, 64)}`);
+  const schema = SCHEMAS[type] as Record<string, Check>;
+  for (const [k, check] of Object.entries(schema)) {
+    if (!check((msg as Record<string, unknown>)[k])) throw new ProtocolError(`${type}: bad field ${k}`);
+  }
+  return { msg: msg as M, frames: parts.slice(1) as Uint8Array[] };
+}
+
+/** Builds the frames of a message: its JSON header followed by binary frames. */
+export function frameMessage(msg: WorkerMessage | DriverMessage | PeerMessage, frames: readonly Uint8Array[] = []): Uint8Array[] {
+  return [Buffer.from(JSON.stringify(msg), 'utf8'), ...frames];
+}
+
+/** Socket options shared by every runtime socket (size limit, no lingering on close). */
+export const SOCKET_OPTIONS = { maxMessageSize: MAX_FRAME_BYTES, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 } as const;

@@ -1,0 +1,498 @@
+/**
+ * A worker process: connects a DEALER to the driver, runs the tasks it is sent (by registered name
+ * only) in FIFO order, keeps results in its object store, and serves them to other workers through a
+ * peer ROUTER, so inputs move worker-to-worker and never through the driver.
+ *
+ * @packageDocumentation
+ */
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { hostname, networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker as Thread } from 'node:worker_threads';
+import { Dealer, Router } from 'zeromq';
+import { ClusterError } from '../errors.js';
+import { builtinTaskModules } from '../tasks.js';
+import { decode, encode, encodedBytes, type Encoded } from './codec.js';
+import { failureFromError } from './failure.js';
+import { startZapHandler, useCurveServer, type ZapHandler } from './security.js';
+import { ObjectStore } from './store.js';
+import type { HeartbeatData } from './worker-heartbeat.js';
+import { Outbox } from './outbox.js';
+import {
+  ACCEPTS,
+  frameMessage,
+  parseMessage,
+  PROTOCOL_VERSION,
+  SOCKET_OPTIONS,
+  type DriverMessage,
+  type PeerMessage,
+  type Source,
+  type WorkerMessage,
+} from './protocol.js';
+import { lookupTask, runTaskFunction } from './task.js';
+
+/** Options of {@link runWorker}. */
+export interface RunWorkerOptions {
+  /** Driver endpoint, e.g. `tcp://10.0.0.1:7000` or `ipc:///tmp/dislib-123.sock`. */
+  readonly connect: string;
+  /** Driver's CURVE public key (Z85): required in remote mode (tcp to a non-loopback host). */
+  readonly serverKey?: string;
+  /** This worker's CURVE secret key (Z85). */
+  readonly secretKey?: string;
+  /** This worker's CURVE public key (Z85). */
+  readonly publicKey?: string;
+  /** Worker id (default: a random one). */
+  readonly id?: string;
+  /** Pid of the driver process that spawned this worker: the worker exits when it dies. */
+  readonly parentPid?: number;
+  /** Host name or IP other workers use to reach this one over tcp (default: the first non-internal IPv4). */
+  readonly advertiseHost?: string;
+  /** Serve peers on all interfaces even though the driver is local (the driver also has remote workers). */
+  readonly networked?: boolean;
+}
+
+interface QueuedTask {
+  readonly msg: Extract<DriverMessage, { type: 'run' }>;
+  readonly frames: Uint8Array[];
+  cancelled: boolean;
+  started: boolean;
+  /** Resolves when cancelled, to stop waiting for inputs. */
+  readonly cancel: Promise<void>;
+  readonly fireCancel: () => void;
+  /** Inputs by key, or the first one that could not be obtained. */
+  inputs: Promise<Map<string, Encoded> | Source>;
+}
+
+const log = (msg: string): void => {
+  process.stderr.write(`[dislib worker ${process.pid}] ${msg}\n`);
+};
+
+function isLocalEndpoint(endpoint: string): boolean {
+  return endpoint.startsWith('ipc://') || /^tcp:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):/.test(endpoint);
+}
+
+function advertiseHost(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+/** Requests objects from other workers' peer sockets (one DEALER per peer, shared in-flight requests). */
+class PeerClient {
+  readonly #sockets = new Map<string, { sock: Dealer; out: Outbox }>();
+  readonly #pending = new Map<number, (e: Encoded | undefined) => void>();
+  readonly #curve: { publicKey: string; secretKey: string } | undefined;
+  #seq = 0;
+
+  constructor(curve: { publicKey: string; secretKey: string } | undefined) {
+    this.#curve = curve;
+  }
+
+  get(src: Source): Promise<Encoded | undefined> {
+    const req = ++this.#seq;
+    const p = new Promise<Encoded | undefined>((resolve) => this.#pending.set(req, resolve));
+    this.#socket(src).out.send(frameMessage({ type: 'get', req, key: src.key }));
+    return p;
+  }
+
+  #socket(src: Source): { sock: Dealer; out: Outbox } {
+    let s = this.#sockets.get(src.address);
+    if (s !== undefined) return s;
+    const sock = new Dealer({ ...SOCKET_OPTIONS });
+    if (this.#curve !== undefined && src.publicKey !== undefined) {
+      sock.curveServerKey = src.publicKey;
+      sock.curvePublicKey = this.#curve.publicKey;
+      sock.curveSecretKey = this.#curve.secretKey;
+    }
+    sock.connect(src.address);
+    s = { sock, out: new Outbox(sock, (err) => log(`peer send failed: ${String(err)}`)) };
+    this.#sockets.set(src.address, s);
+    void this.#receive(sock);
+    return s;
+  }
+
+  async #receive(sock: Dealer): Promise<void> {
+    for (;;) {
+      let parts: Uint8Array[];
+      try {
+        parts = await sock.receive();
+      } catch {
+        if (sock.closed) return;
+        continue;
+      }
+      try {
+        const { msg, frames } = parseMessage<PeerMessage>(parts, ACCEPTS.peerClient);
+        const resolve = this.#pending.get(msg.req);
+        if (resolve === undefined) continue;
+        this.#pending.delete(msg.req);
+        resolve(msg.type === 'data' ? { header: msg.value, frames } : undefined);
+      } catch (err) {
+        log(`dropped peer reply: ${String(err)}`);
+      }
+    }
+  }
+
+  close(): void {
+    for (const { sock } of this.#sockets.values()) sock.close();
+    this.#sockets.clear();
+  }
+}
+
+/** One connected worker. */
+class WorkerNode {
+  readonly #id: string;
+  readonly #driver: Dealer;
+  readonly #out: Outbox;
+  readonly #peerServer: Router;
+  readonly #peerOut: Outbox;
+  readonly #peers: PeerClient;
+  readonly #queue: QueuedTask[] = [];
+  /** Inputs being fetched from peers, shared by tasks that need the same object. */
+  readonly #fetching = new Map<string, Promise<Encoded | undefined>>();
+  /** Objects fetched from peers since the last report to the driver. */
+  #fetched: string[] = [];
+  #bytesIn = 0;
+  readonly #importErrors: string[] = [];
+  #store: ObjectStore = new ObjectStore({ memoryLimit: Number.MAX_SAFE_INTEGER, spillDir: tmpdir() });
+  #running = false;
+  #stopped = false;
+  #zap: ZapHandler | undefined;
+  readonly #done: Promise<void>;
+  #resolveDone!: () => void;
+
+  constructor(id: string, driver: Dealer, peerServer: Router, peers: PeerClient) {
+    this.#id = id;
+    this.#driver = driver;
+    this.#peerServer = peerServer;
+    this.#peers = peers;
+    this.#out = new Outbox(driver, (err) => log(`send to driver failed: ${String(err)}`));
+    this.#peerOut = new Outbox(peerServer, (err) => log(`peer reply failed: ${String(err)}`));
+    this.#done = new Promise((r) => (this.#resolveDone = r));
+  }
+
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
+  send(msg: WorkerMessage, frames: readonly Uint8Array[] = []): void {
+    this.#out.send(frameMessage(msg, frames));
+  }
+
+  async receiveDriver(): Promise<void> {
+    while (!this.#stopped) {
+      let parts: Uint8Array[];
+      try {
+        parts = await this.#driver.receive();
+      } catch {
+        if (this.#driver.closed) return;
+        continue;
+      }
+      let parsed;
+      try {
+        parsed = parseMessage<DriverMessage>(parts, ACCEPTS.worker);
+      } catch (err) {
+        log(`dropped message from driver: ${String(err)}`);
+        continue;
+      }
+      try {
+        await this.#handle(parsed.msg, parsed.frames);
+      } catch (err) {
+        log(`error handling ${parsed.msg.type}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      }
+    }
+  }
+
+  async receivePeers(): Promise<void> {
+    while (!this.#stopped) {
+      let parts: Uint8Array[];
+      try {
+        parts = await this.#peerServer.receive();
+      } catch {
+        if (this.#peerServer.closed) return;
+        continue;
+      }
+      const [routing, ...rest] = parts;
+      if (routing === undefined) continue;
+      try {
+        const { msg } = parseMessage<Extract<PeerMessage, { type: 'get' }>>(rest, ACCEPTS.peerServer);
+        const e = await this.#store.get(msg.key);
+        const reply: PeerMessage = e === undefined ? { type: 'nodata', req: msg.req, key: msg.key } : { type: 'data', req: msg.req, key: msg.key, value: e.header };
+        this.#peerOut.send([routing, ...frameMessage(reply, e?.frames ?? [])]);
+      } catch (err) {
+        log(`dropped peer request: ${String(err)}`);
+      }
+    }
+  }
+
+  async #handle(msg: DriverMessage, frames: Uint8Array[]): Promise<void> {
+    switch (msg.type) {
+      case 'welcome':
+        if (msg.peerKeys.length > 0 && this.#zap === undefined) this.#zap = await startZapHandler(msg.peerKeys);
+        await this.#store.close();
+        this.#store = new ObjectStore({ memoryLimit: msg.memoryLimit, spillDir: msg.spillDir });
+        for (const url of [...builtinTaskModules.map((m) => new URL(m, new URL('../tasks.js', import.meta.url)).href), ...msg.taskModules]) {
+          // One broken module must not take the others down: its tasks fail with this reason instead.
+          try {
+            if (!url.startsWith('file:')) throw new ClusterError(`only file: URLs are imported`);
+            await import(url);
+          } catch (err) {
+            const why = `cannot import task module ${url}: ${err instanceof Error ? err.message : String(err)}`;
+            this.#importErrors.push(why);
+            log(why);
+          }
+        }
+        return;
+      case 'run':
+        this.#enqueue(msg, frames);
+        return;
+      case 'cancel':
+        for (const t of this.#queue) {
+          if (!t.started && msg.keys.includes(t.msg.key)) {
+            t.cancelled = true;
+            t.fireCancel();
+          }
+        }
+        return;
+      case 'free':
+        for (const k of msg.keys) this.#store.delete(k);
+        return;
+      case 'fetch': {
+        const e = await this.#store.get(msg.key);
+        if (e === undefined) this.send({ type: 'nodata', req: msg.req, key: msg.key });
+        else this.send({ type: 'value', req: msg.req, key: msg.key, value: e.header }, e.frames);
+        return;
+      }
+      case 'hbAck':
+        return;
+      case 'stop':
+        await this.stop();
+        return;
+    }
+  }
+
+  #enqueue(msg: Extract<DriverMessage, { type: 'run' }>, frames: Uint8Array[]): void {
+    let fireCancel!: () => void;
+    const cancel = new Promise<void>((r) => (fireCancel = r));
+    const t: QueuedTask = { msg, frames, cancelled: false, started: false, cancel, fireCancel, inputs: Promise.resolve(new Map()) };
+    // Start fetching remote inputs now, so they arrive while earlier tasks run.
+    t.inputs = this.#gather(msg.sources);
+    this.#queue.push(t);
+    if (!this.#running) void this.#runQueue();
+  }
+
+  async #gather(sources: readonly Source[]): Promise<Map<string, Encoded> | Source> {
+    const values = await Promise.all(sources.map((s) => this.#input(s)));
+    const out = new Map<string, Encoded>();
+    for (let i = 0; i < sources.length; i++) {
+      const v = values[i];
+      const s = sources[i] as Source;
+      if (v === undefined) return s;
+      out.set(s.key, v);
+    }
+    return out;
+  }
+
+  async #input(src: Source): Promise<Encoded | undefined> {
+    if (this.#store.has(src.key) || src.worker === this.#id) return this.#store.get(src.key);
+    let p = this.#fetching.get(src.key);
+    if (p === undefined) {
+      p = this.#peers.get(src).then(async (e) => {
+        this.#fetching.delete(src.key);
+        if (e !== undefined && !this.#stopped) {
+          this.#bytesIn += encodedBytes(e);
+          this.#fetched.push(src.key);
+          await this.#put(src.key, e, false);
+        }
+        return e;
+      });
+      this.#fetching.set(src.key, p);
+    }
+    return p;
+  }
+
+  /** Stores an object; a failed spill only means memory could not be freed (the object is kept), so it is logged. */
+  async #put(key: string, e: Encoded, recomputeOnly: boolean): Promise<void> {
+    if (this.#stopped) return;
+    try {
+      await this.#store.put(key, e, { recomputeOnly });
+    } catch (err) {
+      log(`store: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  #takeFetched(): string[] {
+    const f = this.#fetched;
+    this.#fetched = [];
+    return f;
+  }
+
+  async #runQueue(): Promise<void> {
+    this.#running = true;
+    try {
+      for (let t = this.#queue[0]; t !== undefined && !this.#stopped; t = this.#queue[0]) {
+        const inputs = await Promise.race([t.inputs, t.cancel.then(() => undefined)]);
+        if (!t.cancelled && inputs !== undefined) {
+          t.started = true;
+          await this.#run(t, inputs);
+        }
+        this.#queue.shift();
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #run(t: QueuedTask, inputs: Map<string, Encoded> | Source): Promise<void> {
+    const { msg } = t;
+    if (!(inputs instanceof Map)) {
+      this.send({ type: 'missing', key: msg.key, dep: inputs.key, holder: inputs.worker, fetched: this.#takeFetched() });
+      return;
+    }
+    const bytesIn = this.#bytesIn;
+    this.#bytesIn = 0;
+    for (const k of inputs.keys()) this.#store.pin(k);
+    try {
+      await this.#execute(t, inputs, bytesIn);
+    } finally {
+      for (const k of inputs.keys()) this.#store.unpin(k);
+    }
+  }
+
+  async #execute(t: QueuedTask, inputs: Map<string, Encoded>, bytesIn: number): Promise<void> {
+    const { msg } = t;
+    const start = performance.timeOrigin + performance.now();
+    try {
+      const def = lookupTask(msg.name);
+      if (def === undefined) {
+        const why = this.#importErrors.length > 0 ? ` (${this.#importErrors.join('; ')})` : '';
+        throw new ClusterError(`unknown task ${msg.name}: the worker did not import the module that defines it${why}`);
+      }
+      const args = decode({ header: msg.args, frames: t.frames }, {
+        copy: true,
+        resolve: (k) => {
+          const e = inputs.get(k);
+          if (e === undefined) throw new ClusterError(`input ${k} was not sent with task ${msg.key}`, { key: k });
+          return decode(e, { copy: true });
+        },
+      });
+      if (!Array.isArray(args)) throw new ClusterError(`task ${msg.key}: arguments are not an array`);
+      const values = await runTaskFunction(def, args);
+      const bytes: number[] = [];
+      for (let i = 0; i < msg.outputs.length; i++) {
+        const e = encode(values[i]);
+        const { refs: _refs, ...plain } = e;
+        bytes.push(encodedBytes(plain));
+        await this.#put(msg.outputs[i] as string, plain, msg.recomputeOnly);
+      }
+      const end = performance.timeOrigin + performance.now();
+      const c = this.#store.counters;
+      this.send({
+        type: 'done',
+        key: msg.key,
+        bytes,
+        fetched: this.#takeFetched(),
+        bytesIn,
+        start,
+        end,
+        mem: [this.#store.bytesInMemory, this.#store.bytesOnDisk, c.bytesSpilled, c.bytesUnspilled],
+      });
+    } catch (err) {
+      this.send({ type: 'erred', key: msg.key, failure: failureFromError(msg.name, msg.key, this.#id, err), fetched: this.#takeFetched() });
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const t of this.#queue) t.fireCancel();
+    this.#peers.close();
+    this.#peerServer.close();
+    this.#driver.close();
+    await this.#zap?.close();
+    await this.#store.close();
+    this.#resolveDone();
+  }
+}
+
+/**
+ * Runs a worker until the driver says stop (or dies): connects to `connect`, says hello, and serves tasks.
+ * Remote drivers (tcp to a non-loopback host) require `serverKey`, `secretKey` and `publicKey`.
+ *
+ * @throws {@link ClusterError} when remote mode lacks keys
+ * @example
+ * ```ts
+ * await runWorker({ connect: 'tcp://10.0.0.1:7000', serverKey, secretKey, publicKey });
+ * ```
+ */
+export async function runWorker(options: RunWorkerOptions): Promise<void> {
+  const remote = !isLocalEndpoint(options.connect);
+  const { serverKey, secretKey, publicKey } = options;
+  const curve = serverKey !== undefined && secretKey !== undefined && publicKey !== undefined ? { serverKey, secretKey, publicKey } : undefined;
+  if (remote && curve === undefined) {
+    throw new ClusterError(`worker: ${options.connect} is not loopback/ipc: serverKey, secretKey and publicKey are required (CURVE)`);
+  }
+  const id = options.id ?? `w-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+
+  const peerServer = new Router({ ...SOCKET_OPTIONS });
+  // With CURVE, peers must pass the ZAP allowlist the driver sends in `welcome` (refused until then).
+  if (curve !== undefined) useCurveServer(peerServer, curve.secretKey);
+  const networked = remote || options.networked === true;
+  let address: string;
+  if (options.connect.startsWith('ipc://') && !networked) {
+    address = `ipc://${join(tmpdir(), `dislib-peer-${process.pid}-${randomBytes(4).toString('hex')}.sock`)}`;
+    await peerServer.bind(address);
+  } else {
+    await peerServer.bind(networked ? 'tcp://0.0.0.0:*' : 'tcp://127.0.0.1:*');
+    const port = /:(\d+)$/.exec(peerServer.lastEndpoint ?? '')?.[1];
+    address = `tcp://${networked ? (options.advertiseHost ?? advertiseHost()) : '127.0.0.1'}:${port ?? '0'}`;
+  }
+
+  const driver = new Dealer({ ...SOCKET_OPTIONS, routingId: id });
+  if (curve !== undefined) {
+    driver.curveServerKey = curve.serverKey;
+    driver.curvePublicKey = curve.publicKey;
+    driver.curveSecretKey = curve.secretKey;
+  }
+  driver.connect(options.connect);
+
+  const tick = new SharedArrayBuffer(8);
+  const tickView = new Float64Array(tick);
+  tickView[0] = Date.now();
+  const ticker = setInterval(() => (tickView[0] = Date.now()), 100);
+  const hbData: HeartbeatData = {
+    connect: options.connect,
+    id,
+    tick,
+    ...(options.parentPid !== undefined ? { parentPid: options.parentPid } : {}),
+    ...(curve !== undefined ? { curve } : {}),
+  };
+  const heartbeat = new Thread(new URL('./worker-heartbeat.js', import.meta.url), { workerData: hbData });
+  heartbeat.unref();
+
+  const node = new WorkerNode(id, driver, peerServer, new PeerClient(curve));
+  node.send({
+    type: 'hello',
+    version: PROTOCOL_VERSION,
+    id,
+    pid: process.pid,
+    host: hostname(),
+    address,
+    ...(curve !== undefined ? { publicKey: curve.publicKey } : {}),
+  });
+  void node.receivePeers();
+  await node.receiveDriver();
+  await node.stop();
+  await node.done;
+  clearInterval(ticker);
+  // Let the heartbeat thread close its socket before the process exits (ZeroMQ aborts otherwise).
+  heartbeat.ref();
+  const threadDone = new Promise((r) => heartbeat.once('exit', r));
+  heartbeat.postMessage('stop');
+  await threadDone;
+  if (address.startsWith('ipc://')) {
+    await rm(address.slice('ipc://'.length), { force: true });
+  }
+}

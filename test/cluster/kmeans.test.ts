@@ -1,0 +1,261 @@
+/**
+ * KMeans: scikit-learn's exact hand case, agreement with scikit-learn fixtures (test/fixtures/kmeans-*.json,
+ * made by test/fixtures/gen-kmeans.py), edge cases, reproducibility, worker-count independence, errors
+ * and the estimator contract.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import {
+  DsArray,
+  KMeans,
+  NotFittedError,
+  ParameterError,
+  array,
+  init,
+  randomArray,
+  shutdown,
+  type CsrInput,
+  type FitProgress,
+} from '../../lib/index.js';
+
+interface Fixture {
+  dtype: 'float64' | 'float32';
+  sparse: boolean;
+  params: { maxIter: number; tol: number };
+  x: number[][];
+  init: number[][];
+  centers: number[][];
+  labels: number[];
+  inertia: number;
+  nIter: number;
+}
+
+function fixture(name: string): Fixture {
+  return JSON.parse(readFileSync(new URL(`../../../test/fixtures/kmeans-${name}.json`, import.meta.url), 'utf8')) as Fixture;
+}
+
+function csrOf(x: number[][]): CsrInput {
+  const indptr = [0];
+  const indices: number[] = [];
+  const data: number[] = [];
+  for (const row of x) {
+    row.forEach((v, j) => {
+      if (v !== 0) {
+        indices.push(j);
+        data.push(v);
+      }
+    });
+    indptr.push(indices.length);
+  }
+  return { indptr, indices, data, shape: [x.length, x[0]?.length ?? 0] };
+}
+
+function expectClose(actual: number[][], expected: number[][], rtol: number): void {
+  expect(actual.length).to.equal(expected.length);
+  actual.forEach((row, i) =>
+    row.forEach((v, j) => {
+      const e = expected[i]?.[j] as number;
+      expect(Math.abs(v - e), `[${i}][${j}]: ${v} vs ${e}`).to.be.at.most(rtol * Math.max(1, Math.abs(e)));
+    }),
+  );
+}
+
+async function labelsOf(km: KMeans, x: DsArray): Promise<number[]> {
+  return (await km.predict(x).toArray()).map((r) => r[0] as number);
+}
+
+async function thrown(f: () => unknown): Promise<unknown> {
+  try {
+    await f();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
+async function expectParameterError(f: () => unknown, parameter: string): Promise<void> {
+  const err = await thrown(f);
+  expect(err, `expected a ParameterError for ${parameter}`).to.be.instanceOf(ParameterError);
+  expect((err as ParameterError).context.parameter).to.equal(parameter);
+}
+
+describe('KMeans', function () {
+  this.timeout(60_000);
+  after(() => shutdown());
+
+  it("reproduces scikit-learn's exact hand case", async () => {
+    const x = array([[0, 0], [0.5, 0], [0.5, 1], [1, 1]], [2, 2]);
+    const km = await new KMeans({ nClusters: 2, init: [[0, 0], [1, 1]] }).fit(x);
+    expect(km.clusterCenters).to.deep.equal([[0.25, 0], [0.75, 1]]);
+    expect(km.inertia).to.equal(0.25);
+    expect(km.nIter).to.equal(2);
+    expect(await labelsOf(km, x)).to.deep.equal([0, 0, 1, 1]);
+  });
+
+  for (const [name, blockSize, sparse] of [
+    ['blobs', [64, 4], false],
+    ['blobs', [100, 3], false],
+    ['blobs-maxiter', [128, 4], false],
+    ['empty-cluster', [50, 4], false],
+    ['sparse', [64, 20], true],
+    ['sparse', [100, 7], true],
+    ['blobs-float32', [64, 4], false],
+  ] as const) {
+    it(`agrees with scikit-learn on ${name} (blocks ${blockSize.join(' x ')}${sparse ? ', CSR' : ''})`, async () => {
+      const f = fixture(name);
+      const x = sparse ? array(csrOf(f.x), blockSize) : array(f.x, blockSize, { dtype: f.dtype });
+      expect(x.sparse).to.equal(sparse);
+      const km = await new KMeans({ nClusters: f.init.length, init: f.init, maxIter: f.params.maxIter, tol: f.params.tol }).fit(x);
+      const rtol = f.dtype === 'float32' ? 1e-4 : 1e-10;
+      expectClose(km.clusterCenters, f.centers, rtol);
+      expect(Math.abs(km.inertia - f.inertia) / f.inertia).to.be.at.most(rtol);
+      expect(km.nIter).to.equal(f.nIter);
+      expect(await labelsOf(km, x)).to.deep.equal(f.labels);
+    });
+  }
+
+  it('with one cluster gives the mean and the total sum of squares', async () => {
+    const rows = [[1, 2], [3, 5], [-4, 0.5], [10, 1], [0, 0]];
+    const km = await new KMeans({ nClusters: 1, init: 'k-means++', randomState: 1 }).fit(array(rows, [2, 1]));
+    const mean = [2, 1.7];
+    expectClose(km.clusterCenters, [mean], 1e-15);
+    const ss = rows.reduce((s, r) => s + (r[0]! - mean[0]!) ** 2 + (r[1]! - mean[1]!) ** 2, 0);
+    expect(km.inertia).to.be.closeTo(ss, 1e-12);
+  });
+
+  it('handles identical points (more clusters than distinct rows)', async () => {
+    const x = array(Array.from({ length: 12 }, () => [3, -1, 2]), [5, 3]);
+    for (const initMethod of ['random', 'k-means++', 'k-means||'] as const) {
+      const km = await new KMeans({ nClusters: 3, init: initMethod, randomState: 0 }).fit(x);
+      expect(km.clusterCenters, initMethod).to.deep.equal([[3, -1, 2], [3, -1, 2], [3, -1, 2]]);
+      expect(km.inertia).to.equal(0);
+      expect(await labelsOf(km, x)).to.deep.equal(Array(12).fill(0));
+    }
+  });
+
+  it('is reproducible with a seed and finds well-separated clusters with every init', async () => {
+    const f = fixture('blobs');
+    const x = array(f.x, [64, 4]);
+    for (const initMethod of ['random', 'k-means++', 'k-means||'] as const) {
+      const a = await new KMeans({ nClusters: 5, init: initMethod, randomState: 7, maxIter: 100 }).fit(x);
+      const b = await new KMeans({ nClusters: 5, init: initMethod, randomState: 7, maxIter: 100 }).fit(x);
+      expect(a.clusterCenters, initMethod).to.deep.equal(b.clusterCenters);
+      expect(a.inertia).to.equal(b.inertia);
+      if (initMethod !== 'random') expect(a.inertia, initMethod).to.be.at.most(f.inertia * 1.05);
+    }
+  });
+
+  it('predicts lazily with the row blocking of x; fitPredict and score agree with fit', async () => {
+    const f = fixture('blobs');
+    const x = array(f.x, [100, 4]);
+    const km = new KMeans({ nClusters: 5, init: f.init });
+    const labels = await km.fitPredict(x);
+    expect(labels).to.be.instanceOf(DsArray);
+    expect(labels.shape).to.deep.equal([500, 1]);
+    expect(labels.blockSize).to.deep.equal([100, 1]);
+    expect((await labels.toArray()).map((r) => r[0])).to.deep.equal(f.labels);
+    expect(await km.score(x)).to.be.closeTo(-km.inertia, 1e-9 * km.inertia);
+  });
+
+  it('reports progress once per iteration', async () => {
+    const f = fixture('blobs');
+    const seen: FitProgress[] = [];
+    const km = await new KMeans({ nClusters: 5, init: f.init }).fit(array(f.x, [100, 4]), { onProgress: (p) => seen.push(p) });
+    expect(seen.map((p) => p.iteration)).to.deep.equal(Array.from({ length: km.nIter }, (_, i) => i + 1));
+    expect(seen[0]?.estimator).to.equal('KMeans');
+    expect(seen.at(-1)?.metrics.centerShift).to.be.a('number');
+  });
+
+  it('gives the same result on recompute-only generated data', async () => {
+    const opts = { nClusters: 4, init: 'k-means++', randomState: 3, maxIter: 4, tol: 0 } as const;
+    const a = await new KMeans(opts).fit(randomArray([6000, 8], [1000, 8], { seed: 11, recomputeOnly: true }));
+    const b = await new KMeans(opts).fit(randomArray([6000, 8], [1000, 8], { seed: 11 }));
+    expect(a.clusterCenters).to.deep.equal(b.clusterCenters);
+    expect(a.inertia).to.equal(b.inertia);
+  });
+
+  it('gives identical results with 1, 2 and 4 workers', async () => {
+    const f = fixture('blobs');
+    const results: unknown[] = [];
+    for (const workers of [1, 2, 4]) {
+      await shutdown();
+      await init({ workers });
+      const km = await new KMeans({ nClusters: 5, init: 'k-means||', randomState: 5, tol: 0 }).fit(array(f.x, [32, 4]));
+      results.push([km.clusterCenters, km.inertia, km.nIter]);
+    }
+    await shutdown();
+    expect(results[1]).to.deep.equal(results[0]);
+    expect(results[2]).to.deep.equal(results[0]);
+  });
+
+  describe('errors', () => {
+    it('rejects bad options, naming the parameter', async () => {
+      for (const nClusters of [0, -1, 1.5, Number.NaN, '3']) await expectParameterError(() => new KMeans({ nClusters } as never), 'nClusters');
+      await expectParameterError(() => new KMeans({ maxIter: 0 }), 'maxIter');
+      await expectParameterError(() => new KMeans({ tol: -1e-3 }), 'tol');
+      await expectParameterError(() => new KMeans({ arity: 1 }), 'arity');
+      await expectParameterError(() => new KMeans({ randomState: -2 }), 'randomState');
+      await expectParameterError(() => new KMeans({ init: 'kmeans++' } as never), 'init');
+      await expectParameterError(() => new KMeans({ init: [[0, 1], [2]] }), 'init[1]');
+      await expectParameterError(() => new KMeans({ init: [[0, Number.NaN]] }), 'init[0][1]');
+      await expectParameterError(() => new KMeans({ nClusterz: 3 } as never), 'nClusterz');
+    });
+
+    it('rejects bad inputs at fit and predict', async () => {
+      const x = array([[0, 0], [1, 1], [2, 2]], [2, 2]);
+      await expectParameterError(() => new KMeans({ nClusters: 2 }).fit([[0, 0]] as never), 'x');
+      await expectParameterError(() => new KMeans({ nClusters: 4 }).fit(x), 'nClusters');
+      await expectParameterError(() => new KMeans({ nClusters: 3, init: [[0, 0], [1, 1]] }).fit(x), 'init');
+      await expectParameterError(() => new KMeans({ nClusters: 1, init: [[0, 0, 0]] }).fit(x), 'init');
+      const km = await new KMeans({ nClusters: 2, init: [[0, 0], [2, 2]] }).fit(x);
+      await expectParameterError(() => km.predict(array([[0, 0, 0]], [1, 3])), 'x');
+      await expectParameterError(() => km.score(array([[0]], [1, 1])), 'x');
+    });
+
+    it('throws NotFittedError before fit', async () => {
+      const km = new KMeans();
+      expect(km.isFitted).to.equal(false);
+      expect(() => km.clusterCenters).to.throw(NotFittedError, /KMeans is not fitted/);
+      expect(() => km.inertia).to.throw(NotFittedError);
+      expect(() => km.predict(array([[0, 0]], [1, 2]))).to.throw(NotFittedError, /predict\(\)/);
+      expect(await thrown(() => km.score(array([[0, 0]], [1, 2])))).to.be.instanceOf(NotFittedError);
+    });
+  });
+
+  describe('estimator contract', () => {
+    it('getParams gives the documented defaults; setParams validates; clone is unfitted', async () => {
+      const km = new KMeans();
+      expect(km.getParams()).to.deep.equal({ nClusters: 8, init: 'random', maxIter: 10, tol: 1e-4, arity: 50, randomState: undefined });
+      expect(km.setParams({ nClusters: 3, init: [[0], [1], [2]] })).to.equal(km);
+      await expectParameterError(() => km.setParams({ nClusters: 2, maxIter: -1 }), 'maxIter');
+      expect(km.getParams().nClusters).to.equal(3);
+      const params = km.getParams();
+      (params.init as number[][])[0]![0] = 99;
+      expect(km.getParams().init).to.deep.equal([[0], [1], [2]]);
+      await km.fit(array([[0], [1], [2], [3]], [2, 1]));
+      const copy = km.clone();
+      expect(copy).to.be.instanceOf(KMeans).and.not.equal(km);
+      expect(copy.isFitted).to.equal(false);
+      expect(copy.getParams()).to.deep.equal(km.getParams());
+    });
+
+    it('saves and loads a fitted model with toJSON/fromJSON', async () => {
+      const f = fixture('blobs');
+      const x = array(f.x, [100, 4]);
+      const km = await new KMeans({ nClusters: 5, init: f.init, randomState: 4 }).fit(x);
+      const loaded = KMeans.fromJSON(JSON.stringify(km));
+      expect(loaded).to.be.instanceOf(KMeans);
+      expect(loaded.getParams()).to.deep.equal(km.getParams());
+      expect(loaded.clusterCenters).to.deep.equal(km.clusterCenters);
+      expect([loaded.inertia, loaded.nIter, loaded.nFeaturesIn]).to.deep.equal([km.inertia, km.nIter, 4]);
+      expect(await labelsOf(loaded, x)).to.deep.equal(f.labels);
+      expect(KMeans.fromJSON(new KMeans({ nClusters: 2 }).toJSON()).isFitted).to.equal(false);
+      await expectParameterError(() => KMeans.fromJSON('{not json'), 'json');
+      await expectParameterError(() => KMeans.fromJSON({ ...km.toJSON(), estimator: 'PCA' }), 'json.estimator');
+      await expectParameterError(() => KMeans.fromJSON({ ...km.toJSON(), formatVersion: 2 }), 'json.formatVersion');
+      const bad = km.toJSON() as unknown as { state: { clusterCenters: number[][] } };
+      bad.state.clusterCenters[1] = [1, 2];
+      await expectParameterError(() => KMeans.fromJSON(bad), 'state.clusterCenters[1]');
+    });
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * loadTxtFile / saveTxt: exact numpy.loadtxt values on committed fixtures for many block sizes and
+ * byte-range cuts, round trips, and the errors of missing, empty and header files.
+ */
+import { expect } from 'chai';
+import { DataFormatError, ParameterError } from '../../lib/errors.js';
+import { init, shutdown } from '../../lib/runtime/index.js';
+import { loadTxtFile, load_txt_file, saveTxt } from '../../lib/dsarray/io/index.js';
+import { TempDir, expectSameValues, expected, fixture } from './io-helpers.js';
+
+const CASES: { file: string; delimiter?: string; skipHeader?: boolean }[] = [
+  { file: 'savetxt.csv' },
+  { file: 'repr.csv' },
+  { file: 'bom-crlf.csv' },
+  { file: 'header.tsv', delimiter: '\t', skipHeader: true },
+  { file: 'blank-lines.csv' },
+  { file: 'one-row.csv' },
+  { file: 'one-col.csv' },
+  { file: 'big.csv' },
+];
+
+/** Block sizes and byte-range sizes: 1x1 blocks, blocks larger than the array, ranges of a few bytes. */
+const CUTS: { blockSize: [number, number]; rangeBytes?: number }[] = [
+  { blockSize: [4, 3] },
+  { blockSize: [1, 1], rangeBytes: 61 },
+  { blockSize: [1000, 1000], rangeBytes: 7 },
+  { blockSize: [7, 2], rangeBytes: 200 },
+];
+
+describe('dsarray/io loadTxtFile', function () {
+  this.timeout(60000);
+  const tmp = new TempDir();
+  before(() => init({ workers: 2 }));
+  after(async () => {
+    await shutdown();
+    tmp.cleanup();
+  });
+
+  for (const c of CASES) {
+    it(`reads ${c.file} exactly as numpy.loadtxt, whatever the blocks and byte ranges`, async () => {
+      const want = await expected(c.file);
+      for (const cut of c.file === 'big.csv' ? [{ blockSize: [33, 5] as [number, number], rangeBytes: 997 }, CUTS[0]!] : CUTS) {
+        const x = await loadTxtFile(fixture(c.file), cut.blockSize, { ...c, ...(cut.rangeBytes ? { rangeBytes: cut.rangeBytes } : {}) });
+        expect(x.shape, `shape (cut ${JSON.stringify(cut)})`).to.deep.equal(want.shape);
+        expect(x.blockSize).to.deep.equal([Math.min(cut.blockSize[0], want.shape[0]), Math.min(cut.blockSize[1], want.shape[1])]);
+        expect(x.dtype).to.equal('float64');
+        expect(x.sparse).to.equal(false);
+        expectSameValues((await x.collect()).data, want.values, `${c.file} ${JSON.stringify(cut)}`);
+      }
+    });
+  }
+
+  it('reads float32 values as numpy.loadtxt(dtype=float32) does', async () => {
+    const want = await expected('big.csv.f32');
+    const x = await loadTxtFile(fixture('big.csv'), [50, 4], { dtype: 'float32', rangeBytes: 3000 });
+    expect(x.dtype).to.equal('float32');
+    const m = await x.collect();
+    expect(m.data).to.be.instanceOf(Float32Array);
+    expectSameValues(m.data, want.values);
+  });
+
+  it('load_txt_file is the same function', () => {
+    expect(load_txt_file).to.equal(loadTxtFile);
+  });
+
+  it('round-trips through saveTxt exactly (nan, inf, -0, subnormals)', async () => {
+    const want = await expected('repr.csv');
+    const x = await loadTxtFile(fixture('repr.csv'), [5, 4]);
+    const out = tmp.join('roundtrip.csv');
+    await saveTxt(x, out);
+    const y = await loadTxtFile(out, [3, 6], { rangeBytes: 100 });
+    expectSameValues((await y.collect()).data, want.values);
+    await saveTxt(y, tmp.join('semicolon.csv'), { delimiter: ';' });
+    const z = await loadTxtFile(tmp.join('semicolon.csv'), [50, 50], { delimiter: ';' });
+    expectSameValues((await z.collect()).data, want.values);
+  });
+
+  it('a missing file, a directory or an empty file is a DataFormatError at call time', async () => {
+    const missing = tmp.join('nope.csv');
+    const err1 = await loadTxtFile(missing, [2, 2]).catch((e: unknown) => e);
+    expect(err1).to.be.instanceOf(DataFormatError);
+    expect((err1 as DataFormatError).file).to.equal(missing);
+    expect((err1 as Error).message).to.match(/no such file/);
+    const err2 = await loadTxtFile(tmp.path, [2, 2]).catch((e: unknown) => e);
+    expect(err2).to.be.instanceOf(DataFormatError);
+    expect((err2 as Error).message).to.match(/not a regular file/);
+    const err3 = await loadTxtFile(tmp.file('empty.csv', ''), [2, 2]).catch((e: unknown) => e);
+    expect(err3).to.be.instanceOf(DataFormatError);
+    expect((err3 as Error).message).to.match(/empty file/);
+    const err4 = await loadTxtFile(tmp.file('header-only.csv', 'a,b\n'), [2, 2], { skipHeader: true }).catch((e: unknown) => e);
+    expect(err4).to.be.instanceOf(DataFormatError);
+    expect((err4 as Error).message).to.match(/no data rows/);
+  });
+
+  it('a header without skipHeader is a DataFormatError at line 1 that suggests skipHeader', async () => {
+    const err = await loadTxtFile(fixture('header.tsv'), [4, 4], { delimiter: '\t' }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(DataFormatError);
+    const e = err as DataFormatError;
+    expect([e.line, e.column]).to.deep.equal([1, 1]);
+    expect(e.message).to.match(/skipHeader: true/);
+    expect(e.context).to.include({ expected: 'a number', found: '"a"' });
+  });
+
+  it('rejects bad options with a ParameterError before reading anything', async () => {
+    for (const delimiter of ['', ',,', '.', '1', 'e', '\n', '"']) {
+      const err = await loadTxtFile(fixture('repr.csv'), [2, 2], { delimiter }).catch((e: unknown) => e);
+      expect(err, JSON.stringify(delimiter)).to.be.instanceOf(ParameterError);
+    }
+    const bad: unknown[] = [[0, 2], [2], [1.5, 2], 'x'];
+    for (const bs of bad) {
+      const err = await loadTxtFile(fixture('repr.csv'), bs as [number, number]).catch((e: unknown) => e);
+      expect(err, JSON.stringify(bs)).to.be.instanceOf(ParameterError);
+    }
+    const err = await loadTxtFile(fixture('repr.csv'), [2, 2], { rangeBytes: 0 }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(ParameterError);
+  });
+});

@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import type { TaskSpec } from '../../lib/runtime/graph.js';
+import { Scheduler, type Action } from '../../lib/runtime/scheduler.js';
+
+function spec(key: string, deps: string[] = [], nOut = 1): TaskSpec {
+  const outputs = nOut === 1 ? [key] : Array.from({ length: nOut }, (_, i) => `${key}.${i}`);
+  return { key, name: key.split('#')[0] as string, outputs, args: { header: '[]', frames: [] }, deps, recomputeOnly: false };
+}
+
+function runs(actions: Action[]): { worker: string; key: string; sources: readonly string[] }[] {
+  return actions.flatMap((a) => (a.kind === 'run' ? [{ worker: a.worker, key: a.spec.key, sources: a.sources }] : []));
+}
+
+describe('cluster scheduler (sans-IO)', () => {
+  it('walks a task through its states and tells its story', () => {
+    let clock = 0;
+    const s = new Scheduler({ now: () => ++clock });
+    expect(runs(s.submit([spec('a#1'), spec('b#2', ['a#1'])]))).to.deep.equal([]);
+    expect(s.state('a#1')).to.equal('ready');
+    expect(s.state('b#2')).to.equal('waiting');
+    expect(runs(s.addWorker('w1'))).to.deep.equal([{ worker: 'w1', key: 'a#1', sources: [] }]);
+    const done = s.taskDone('w1', 'a#1', [100], []);
+    expect(done).to.deep.include({ kind: 'available', key: 'a#1' });
+    expect(runs(done)).to.deep.equal([{ worker: 'w1', key: 'b#2', sources: ['w1'] }]);
+    expect(s.story('a#1').map((t) => t.to)).to.deep.equal(['waiting', 'ready', 'queued', 'running', 'memory']);
+    expect(s.story('b#2').map((t) => `${t.from}>${t.to}`)).to.deep.equal(['new>waiting', 'waiting>ready', 'ready>queued', 'queued>running']);
+    expect(s.story('a#1').every((t, i, all) => i === 0 || t.time > (all[i - 1] as { time: number }).time)).to.equal(true);
+  });
+
+  it('places a task where most of its input bytes are, ties to the least-loaded worker', () => {
+    const s = new Scheduler({ queueLimit: 4 });
+    s.addWorker('w1');
+    s.addWorker('w2');
+    s.submit([spec('big#1'), spec('small#2')]);
+    s.taskDone('w1', 'big#1', [1_000_000], []);
+    s.taskDone('w2', 'small#2', [10], []);
+    expect(runs(s.submit([spec('join#3', ['small#2', 'big#1'])]))).to.deep.equal([{ worker: 'w1', key: 'join#3', sources: ['w2', 'w1'] }]);
+    // no inputs: w2 has the shorter queue
+    expect(runs(s.submit([spec('free#4')]))[0]?.worker).to.equal('w2');
+  });
+
+  it('keeps a small queue per worker and refills it as tasks finish', () => {
+    const s = new Scheduler({ queueLimit: 2 });
+    s.addWorker('w1');
+    const first = runs(s.submit([spec('t#1'), spec('t#2'), spec('t#3')]));
+    expect(first.map((r) => r.key)).to.deep.equal(['t#1', 't#2']);
+    expect(s.state('t#3')).to.equal('ready');
+    expect(runs(s.taskDone('w1', 't#1', [1], [])).map((r) => r.key)).to.deep.equal(['t#3']);
+  });
+
+  it('reruns the task a dead worker was running, recomputes results only it held, and fails a task after 3 kills', () => {
+    const s = new Scheduler();
+    s.addWorker('w1');
+    s.addWorker('w2');
+    s.submit([spec('a#1')]);
+    s.taskDone('w1', 'a#1', [8], []);
+    s.submit([spec('b#2', ['a#1'])]);
+    expect(s.queueOf('w1')).to.deep.equal(['b#2']);
+    const after = runs(s.removeWorker('w1', 'killed'));
+    // a#1 was lost with w1: it is recomputed on w2 first, b#2 waits for it
+    expect(after.map((r) => `${r.worker}:${r.key}`)).to.deep.equal(['w2:a#1']);
+    expect(s.state('b#2')).to.equal('waiting');
+    expect(s.counters.retries).to.equal(2);
+    expect(s.counters.recomputed).to.equal(1);
+    expect(s.story('a#1').map((t) => t.to)).to.include.members(['released', 'waiting']);
+    expect(runs(s.taskDone('w2', 'a#1', [8], []))).to.deep.equal([{ worker: 'w2', key: 'b#2', sources: ['w2'] }]);
+
+    // poison: kills every worker it runs on
+    const p = new Scheduler();
+    p.addWorker('x1');
+    p.submit([spec('poison#1'), spec('after#2', ['poison#1'])]);
+    let failed: Action[] = [];
+    for (let i = 1; i <= 3; i++) {
+      p.addWorker(`x${i + 1}`);
+      failed = p.removeWorker(p.queueOf(`x${i}`).length > 0 ? `x${i}` : `x${i + 1}`, 'SIGKILL');
+    }
+    expect(p.state('poison#1')).to.equal('erred');
+    expect(p.state('after#2')).to.equal('erred');
+    const f = failed.find((a) => a.kind === 'failed' && a.key === 'after#2');
+    expect(f).to.not.equal(undefined);
+    expect(f?.kind === 'failed' ? f.failure.reason : '').to.equal('killed-worker');
+  });
+
+  it('a thrown error fails the task and its dependents without a retry', () => {
+    const s = new Scheduler();
+    s.addWorker('w1');
+    s.submit([spec('bad#1'), spec('dep#2', ['bad#1']), spec('dep#3', ['dep#2'])]);
+    const acts = s.taskErred('w1', 'bad#1', { task: 'bad', key: 'bad#1', message: 'Error: x', reason: 'error', workerId: 'w1' }, []);
+    expect(acts.filter((a) => a.kind === 'failed').map((a) => a.key)).to.deep.equal(['bad#1', 'dep#2', 'dep#3']);
+    expect(s.counters.retries).to.equal(0);
+    expect(s.counters.tasksFailed).to.equal(1);
+    expect(s.story('dep#3').at(-1)?.why).to.contain('bad#1');
+  });
+
+  it('frees results nobody needs and forgets lineage once released', () => {
+    const s = new Scheduler();
+    s.addWorker('w1');
+    s.submit([spec('a#1'), spec('b#2', ['a#1'])]);
+    s.taskDone('w1', 'a#1', [8], []);
+    expect(s.release(['a#1'])).to.deep.equal([]); // b#2 still needs it
+    const freed = s.taskDone('w1', 'b#2', [8], []);
+    expect(freed).to.deep.include({ kind: 'free', worker: 'w1', keys: ['a#1'] });
+    expect(s.state('a#1')).to.equal('released'); // kept as lineage of b#2
+    s.release(['b#2']);
+    expect(s.size).to.equal(0);
+    expect(s.story('a#1').at(-1)?.to).to.equal('forgotten');
+  });
+});
