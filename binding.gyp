@@ -1,3 +1,5 @@
+# The native kernel addon (Node-API, C11) over OpenBLAS CBLAS + LAPACKE (Debian: libopenblas-dev,
+# liblapacke-dev). Built by scripts/install-native.mjs at install time or by `npx dislib build-native`.
 {
   "targets": [
     {
@@ -10,12 +12,15 @@
         "native/lapack.c",
         "native/csv.c"
       ],
+      # pkg-config knows where Debian's alternatives put cblas.h; the fallback is Debian's default.
       "include_dirs": [
-        "<!@(pkg-config --cflags-only-I openblas 2>/dev/null | sed 's/-I//g' || echo /usr/include/x86_64-linux-gnu/openblas-pthread)"
+        "<!@((pkg-config --cflags-only-I openblas 2>/dev/null || echo -I/usr/include/x86_64-linux-gnu/openblas-pthread) | sed 's/-I//g')"
       ],
-      "cflags_c": ["-std=gnu11", "-O3", "-fno-math-errno", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      # -Wno-psabi: 32-byte vector types in static inline helpers warn about an ABI that never applies.
+      "cflags_c": ["-std=gnu11", "-O3", "-fno-math-errno", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-psabi"],
       "cflags!": ["-O2", "-O1", "-O0"],
       "conditions": [
+        # Portable baseline; the hot K-means loops also carry an x86-64-v3 clone picked at load time.
         ["target_arch=='x64'", { "cflags_c": ["-march=x86-64-v2", "-mtune=generic"] }]
       ],
       "libraries": [

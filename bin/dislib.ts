@@ -10,10 +10,12 @@
  * @packageDocumentation
  */
 import { spawn } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { generateKeyPair, readKeyFile, readPublicKey, writeKeyFile } from '../lib/runtime/security.js';
+import { WORKER_PROCESS } from '../lib/runtime/store.js';
 import { runWorker } from '../lib/runtime/worker.js';
 
 /** Package root: this file is dist/bin/dislib.js. */
@@ -22,6 +24,24 @@ const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 function fail(err: unknown): never {
   process.stderr.write(`dislib: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
+}
+
+/**
+ * Runs this same command again under {@link WORKER_PROCESS} settings (they must be given when a process
+ * starts), forwarding signals, and exits with its status. The child exits if this process dies.
+ */
+async function relaunchForMemory(): Promise<never> {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawn(process.execPath, [...WORKER_PROCESS.execArgv, ...process.execArgv, script, ...process.argv.slice(2), '--parent', String(process.pid)], {
+    stdio: 'inherit',
+    env: { ...WORKER_PROCESS.env, ...process.env },
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c, s) => resolve([c, s]));
+  });
+  process.exit(code ?? (signal !== null ? 128 + (osConstants.signals[signal] ?? 0) : 1));
 }
 
 const program = new Command('dislib').description('dislib-ts: distributed machine learning runtime tools').showHelpAfterError();
@@ -33,7 +53,12 @@ program
   .option('--key <file>', "this worker's key pair (from `dislib keygen`)")
   .option('--server-key <key>', "the driver's public key (Z85 text or a key file)")
   .option('--advertise-host <host>', 'host or IP other workers use to reach this one (default: first non-internal IPv4)')
-  .action(async (opts: { connect: string; key?: string; serverKey?: string; advertiseHost?: string }) => {
+  .addOption(new Option('--parent <pid>', 'exit when this process dies').hideHelp())
+  .action(async (opts: { connect: string; key?: string; serverKey?: string; advertiseHost?: string; parent?: string }) => {
+    if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
+      await relaunchForMemory();
+      return;
+    }
     const pair = opts.key !== undefined ? await readKeyFile(opts.key) : undefined;
     const serverKey = opts.serverKey !== undefined ? await readPublicKey(opts.serverKey) : undefined;
     await runWorker({
@@ -41,6 +66,7 @@ program
       ...(pair !== undefined ? { secretKey: pair.secretKey, publicKey: pair.publicKey } : {}),
       ...(serverKey !== undefined ? { serverKey } : {}),
       ...(opts.advertiseHost !== undefined ? { advertiseHost: opts.advertiseHost } : {}),
+      ...(opts.parent !== undefined ? { parentPid: Number(opts.parent) } : {}),
     });
   });
 

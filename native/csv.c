@@ -286,7 +286,7 @@ static napi_value failure_object(napi_env env, const csv_failure *f) {
   napi_create_double(env, (double)f->line, &line);
   napi_create_double(env, (double)f->column, &column);
   napi_create_string_utf8(env, f->expected, NAPI_AUTO_LENGTH, &expected);
-  napi_create_string_utf8(env, f->found, NAPI_AUTO_LENGTH, &found);
+  napi_create_string_latin1(env, f->found, NAPI_AUTO_LENGTH, &found); /* bytes as the js backend decodes them */
   if (!set_prop(env, obj, "error", error) || !set_prop(env, obj, "line", line) || !set_prop(env, obj, "column", column) ||
       !set_prop(env, obj, "expected", expected) || !set_prop(env, obj, "found", found)) {
     return NULL;

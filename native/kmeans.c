@@ -118,26 +118,77 @@ static inline double sq_norm_f32(const float *x, size_t d) {
   return s;
 }
 
+typedef int64_t v_i64 __attribute__((vector_size(32)));
+
+/* Four scores cn[j..j+3] + s[j..j+3] as doubles. */
+static inline v_f64 load_scores_f64(const double *s, const double *cn, size_t j) {
+  v_f64 a, b;
+  memcpy(&a, s + j, sizeof a);
+  memcpy(&b, cn + j, sizeof b);
+  return a + b;
+}
+
+static inline v_f64 load_scores_f32(const float *s, const double *cn, size_t j) {
+  typedef float v4_f32 __attribute__((vector_size(16)));
+  v4_f32 a;
+  v_f64 b;
+  memcpy(&a, s + j, sizeof a);
+  memcpy(&b, cn + j, sizeof b);
+  return __builtin_convertvector(a, v_f64) + b;
+}
+
+/*
+ * Index of the smallest cn[j] + s[j], ties to the lowest index: four lanes keep their own running minimum
+ * (strict <, so the earliest index wins within a lane), then the lanes are merged preferring lower indices.
+ */
+#define ARGMIN_IMPL(NAME, T, LOAD)                                                     \
+  static inline size_t NAME(const T *s, const double *cn, size_t k) {                   \
+    size_t j = 0, bj = 0;                                                              \
+    double best = 1.0 / 0.0;                                                           \
+    if (k >= 4) {                                                                      \
+      v_f64 bv = LOAD(s, cn, 0);                                                       \
+      v_i64 bi = {0, 1, 2, 3}, idx = bi;                                               \
+      for (j = 4; j + 4 <= k; j += 4) {                                                \
+        idx += 4;                                                                      \
+        v_f64 v = LOAD(s, cn, j);                                                      \
+        v_i64 lt = v < bv;                                                             \
+        bv = (v_f64)((lt & (v_i64)v) | (~lt & (v_i64)bv));                             \
+        bi = (lt & idx) | (~lt & bi);                                                  \
+      }                                                                                \
+      best = bv[0];                                                                    \
+      bj = (size_t)bi[0];                                                              \
+      for (int l = 1; l < 4; l++) {                                                    \
+        if (bv[l] < best || (bv[l] == best && (size_t)bi[l] < bj)) {                   \
+          best = bv[l];                                                                \
+          bj = (size_t)bi[l];                                                          \
+        }                                                                              \
+      }                                                                                \
+    }                                                                                  \
+    for (; j < k; j++) {                                                               \
+      double v = cn[j] + (double)s[j];                                                 \
+      if (v < best || j == 0) {                                                        \
+        best = v;                                                                      \
+        bj = j;                                                                        \
+      }                                                                                \
+    }                                                                                  \
+    return bj;                                                                         \
+  }
+ARGMIN_IMPL(argmin_f64, double, load_scores_f64)
+ARGMIN_IMPL(argmin_f32, float, load_scores_f32)
+
 /*
  * Assign each row of a chunk from its scores (row stride `stride`) and accumulate sums, counts, inertia.
  * Returns the chunk's inertia.
  */
-#define ASSIGN_IMPL(NAME, T, SQ_NORM)                                                                         \
+#define ASSIGN_IMPL(NAME, T, SQ_NORM, ARGMIN)                                                                         \
   MULTIVERSION static double NAME(const T *x, size_t rows, size_t d, const T *score, size_t stride,    \
                                   const double *cn, size_t k, int32_t *labels, double *sums,           \
                                   double *counts) {                                                    \
     double inertia = 0;                                                                                \
     for (size_t i = 0; i < rows; i++) {                                                                \
       const T *si = score + i * stride;                                                                \
-      double best = cn[0] + (double)si[0];                                                             \
-      size_t bj = 0;                                                                                   \
-      for (size_t j = 1; j < k; j++) {                                                                 \
-        double v = cn[j] + (double)si[j];                                                              \
-        if (v < best) {                                                                                \
-          best = v;                                                                                    \
-          bj = j;                                                                                      \
-        }                                                                                              \
-      }                                                                                                \
+      size_t bj = ARGMIN(si, cn, k);                                                                   \
+      double best = cn[bj] + (double)si[bj]; /* recomputed so that a NaN score stays NaN */           \
       const T *xi = x + i * d;                                                                         \
       double *sb = sums + bj * d, xn = SQ_NORM(xi, d);                                                 \
       for (size_t t = 0; t < d; t++) sb[t] += (double)xi[t];                                           \
@@ -148,8 +199,8 @@ static inline double sq_norm_f32(const float *x, size_t d) {
     }                                                                                                  \
     return inertia;                                                                                    \
   }
-ASSIGN_IMPL(assign_f64, double, sq_norm_f64)
-ASSIGN_IMPL(assign_f32, float, sq_norm_f32)
+ASSIGN_IMPL(assign_f64, double, sq_norm_f64, argmin_f64)
+ASSIGN_IMPL(assign_f32, float, sq_norm_f32, argmin_f32)
 
 /* The whole step for n >= 1 rows and k >= 1 centers. Returns 0, or -1 when out of memory. */
 #define KMEANS_IMPL(NAME, T, GEMM, SMALL_SCORES, ASSIGN)                                                           \

@@ -22,12 +22,18 @@ function fail(reason) {
 }
 
 if (!existsSync(join(root, 'binding.gyp'))) fail('binding.gyp not found');
-let gyp;
-try {
-  gyp = createRequire(join(root, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
-} catch {
-  fail('node-gyp is not installed');
+// node-gyp: the copy npm hands to install scripts, else this package's own (a dev dependency in a clone),
+// else the one bundled with the npm next to this Node (for `npx dislib build-native` in an installed package).
+const bundledGyp = join(dirname(dirname(process.execPath)), 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+let gyp = process.env.npm_config_node_gyp;
+if (!gyp || !existsSync(gyp)) {
+  try {
+    gyp = createRequire(join(root, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    gyp = existsSync(bundledGyp) ? bundledGyp : undefined;
+  }
 }
+if (!gyp) fail('node-gyp not found');
 // Use the headers of the running Node when they are installed next to it (distro packages, official
 // tarballs), so that the build needs no download; npm's own nodedir setting, when present, wins.
 const gypArgs = [gyp, 'rebuild'];
@@ -37,7 +43,9 @@ if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node'
 }
 const result = spawnSync(process.execPath, gypArgs, { cwd: root, stdio: required ? 'inherit' : 'pipe', encoding: 'utf8' });
 if (result.status !== 0) {
-  const tail = `${result.stderr ?? ''}`.trim().split('\n').slice(-3).join(' | ');
-  fail(`node-gyp rebuild exited with ${result.status}${tail ? `: ${tail}` : ''}`);
+  // The compiler's first error (e.g. a missing cblas.h) says more than node-gyp's closing lines.
+  const lines = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const why = lines.find((l) => /(^|\s)(fatal )?error:/i.test(l) && !l.startsWith('gyp')) ?? lines.slice(-3).join(' | ');
+  fail(`node-gyp rebuild exited with ${result.status}${why ? `: ${why}` : ''}`);
 }
 console.log('dislib-ts: native kernels built (OpenBLAS + LAPACKE).');

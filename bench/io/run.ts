@@ -6,9 +6,9 @@
  *
  * The file (1 GiB, `--quick` 100 MiB) is generated once into the OS temp dir (reused when present with
  * the same size and columns; generation is the only thing not timed). Each repetition times, for each
- * side, load + a reduction to one number: `(await loadTxtFile(...)).sum().item()` (runtime already
- * started, as the Python interpreter is), and `np.loadtxt(...).sum()` (bench/io/numpy_loadtxt.py, timed
- * inside Python). Sides alternate within a repetition; medians and their ratio are reported, and the
+ * side, load + a reduction to one number: `loadTxtFile(...)` then one sum task per block, collected and
+ * added on the driver (runtime already started, as the Python interpreter is), and
+ * `np.loadtxt(...).sum()` (bench/io/numpy_loadtxt.py, timed inside Python). Sides alternate within a repetition; medians and their ratio are reported, and the
  * two sums are compared. Writes bench/results/io.json. numpy comes from bench/.venv.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTxtFile } from '../../lib/dsarray/io/index.js';
 import { kernelBackend } from '../../lib/kernels/index.js';
-import { init, shutdown } from '../../lib/runtime/index.js';
+import { getAll, init, shutdown, submit } from '../../lib/runtime/index.js';
+import { blockSum, ioBenchTaskModule } from './tasks.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const python = `${root}bench/.venv/bin/python`;
@@ -75,10 +76,10 @@ async function generate(path: string, bytes: number): Promise<void> {
 async function dislibOnce(path: string): Promise<{ seconds: number; sum: number; shape: readonly number[] }> {
   const t0 = performance.now();
   const x = await loadTxtFile(path, [65536, cols]);
-  const total = x.sum();
-  const sum = await total.item();
+  const sums = await getAll(x.blocks.flat().map((b) => submit(blockSum, [b])));
+  const sum = sums.reduce((a, b) => a + b, 0);
   const seconds = (performance.now() - t0) / 1000;
-  for (const f of [...x.blocks.flat(), ...total.blocks.flat()]) f.dispose();
+  for (const f of x.blocks.flat()) f.dispose();
   return { seconds, sum, shape: x.shape };
 }
 
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
   }
   const size = statSync(path).size;
   const mb = size / 2 ** 20;
-  await init({ executor: 'cluster', workers: nWorkers });
+  await init({ executor: 'cluster', workers: nWorkers, taskModules: [ioBenchTaskModule] });
   const ours: number[] = [];
   const theirs: number[] = [];
   let check: { ours: number; numpy: number; shape: readonly number[]; numpyShape: number[] } | undefined;
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
     file: { bytes: size, cols, shape: check?.shape, numpyShape: check?.numpyShape },
-    workload: 'load the CSV, then reduce it to its sum (dislib-ts: loadTxtFile(...).sum().item(); numpy: np.loadtxt(...).sum())',
+    workload: 'load the CSV, then reduce it to its sum (dislib-ts: loadTxtFile(...) + one sum task per block, added on the driver; numpy: np.loadtxt(...).sum())',
     dislib: { workers: nWorkers, parser: kernelBackend(), seconds: ours, median: mo, mibPerSecond: mb / mo },
     numpy: { version: numpyVersion, seconds: theirs, median: mt, mibPerSecond: mb / mt },
     speedup,

@@ -3,7 +3,9 @@
  * for the native and js backends, a hand-tuned single-thread JS K-means step (the js yardstick) and numpy
  * in the same run (`X @ C.T` + argmin, `A @ B`), single thread against single thread plus 2-thread gemm;
  * then CSV parse throughput (native, js, numpy.loadtxt) on the same ~100 MB file of 17-digit doubles.
- * Reports medians, prints a table and writes bench/results/kernels.json.
+ * numpy runs just before the native measurement it is compared with, so both see the same machine load.
+ * Reports medians of wall time (the verdicts) and of CPU time, prints a table and writes
+ * bench/results/kernels.json.
  *
  * Usage: node dist/bench/kernels/run.js [--quick]   (--quick: shapes / 10, 10 MB CSV, fewer repetitions)
  *
@@ -111,7 +113,26 @@ function record(kernel: Measurement['kernel'], shape: string, impl: string, thre
   return m;
 }
 
-/** The numpy peer, or the reason it cannot run. */
+/** numpy's version once it ran, or why it could not. */
+const numpyStatus: { version?: string; skipped?: string } = {};
+
+/**
+ * Run the numpy peer on `spec` (just before the native measurement it is compared with, so that both see
+ * the same machine load); returns undefined, and notes why, when it cannot run.
+ */
+function numpy(spec: Omit<NumpySpec, 'seed'>, threads: number): NumpyResult | undefined {
+  if (numpyStatus.skipped) return undefined;
+  const r = runNumpy({ seed: 0, ...spec }, threads);
+  if (typeof r === 'string') {
+    numpyStatus.skipped = r;
+    console.log(`numpy skipped: ${r}`);
+    return undefined;
+  }
+  numpyStatus.version = r.numpy;
+  return r;
+}
+
+/** One run of numpy_kernels.py, or the reason it cannot run. */
 function runNumpy(spec: NumpySpec, threads: number): NumpyResult | string {
   const python = `${root}bench/.venv/bin/python`;
   if (!existsSync(python)) return `${python} not found (run bench/install-peers.sh)`;
@@ -123,42 +144,35 @@ function runNumpy(spec: NumpySpec, threads: number): NumpyResult | string {
   return JSON.parse(r.stdout) as NumpyResult;
 }
 
-function benchGemm(backends: Kernels[], numpy1: NumpyResult | string, numpy2: NumpyResult | string): void {
+function benchGemm(native: Kernels | undefined, js: Kernels): void {
   const n = gemmN;
   const shape = `${n}x${n}x${n}`;
   const flops = 2 * n ** 3;
   const a = randomMatrix(n * n, 1), b = randomMatrix(n * n, 2), c = new Float64Array(n * n);
-  for (const k of backends) {
-    const run = (): void => k.gemm(false, false, n, n, n, 1, a, b, 0, c);
-    if (k.name === 'native') {
-      record('gemm', shape, 'native', 1, timed(run, reps.native), flops);
-      setBlasThreads(2);
-      record('gemm', shape, 'native', 2, timed(run, reps.native), flops);
+  for (const threads of [1, 2]) {
+    const np = numpy({ gemm: { n, reps: reps.numpy } }, threads);
+    if (np?.gemm) record('gemm', shape, 'numpy', threads, fromNumpy(np.gemm), flops);
+    if (native) {
+      setBlasThreads(threads);
+      record('gemm', shape, 'native', threads, timed(() => native.gemm(false, false, n, n, n, 1, a, b, 0, c), reps.native), flops);
       setBlasThreads(1);
-    } else {
-      // No warm-up call for the slow backend: the JIT settles within the first of these multi-second runs.
-      record('gemm', shape, k.name, 1, timed(run, reps.js, 0), flops);
     }
   }
-  for (const [threads, np] of [[1, numpy1], [2, numpy2]] as const) {
-    if (typeof np !== 'string' && np.gemm) record('gemm', shape, 'numpy', threads, fromNumpy(np.gemm), flops);
-  }
+  // No warm-up call for the slow backend: the JIT settles within the first of these multi-second runs.
+  record('gemm', shape, 'js', 1, timed(() => js.gemm(false, false, n, n, n, 1, a, b, 0, c), reps.js, 0), flops);
 }
 
-function benchKmeans(backends: Kernels[], numpy1: NumpyResult | string): void {
+function benchKmeans(native: Kernels | undefined, js: Kernels): void {
   for (const { n, d, k } of kmeansShapes) {
     const shape = `n=${n} d=${d} k=${k}`;
     const flops = 2 * n * d * k;
+    const np = numpy({ kmeans: [{ n, d, k, reps: reps.numpy }] }, 1)?.kmeans[0];
+    if (np) record('kmeans', shape, 'numpy', 1, fromNumpy(np), flops);
     const x = randomMatrix(n * d, 3), c = randomMatrix(k * d, 4);
     const labels = new Int32Array(n);
-    for (const kern of backends) {
-      const run = (): unknown => kern.kmeansStep(x, n, d, c, k, labels);
-      const native = kern.name === 'native';
-      record('kmeans', shape, kern.name, 1, timed(run, native ? reps.native : reps.js, native ? 1 : 0), flops);
-    }
+    if (native) record('kmeans', shape, 'native', 1, timed(() => native.kmeansStep(x, n, d, c, k, labels), reps.native), flops);
+    record('kmeans', shape, 'js', 1, timed(() => js.kmeansStep(x, n, d, c, k, labels), reps.js, 0), flops);
     record('kmeans', shape, 'js-baseline', 1, timed(() => kmeansStepBaseline(x, n, d, c, k), reps.js, 0), flops);
-    const np = typeof numpy1 === 'string' ? undefined : numpy1.kmeans.find((s) => s.n === n && s.d === d && s.k === k);
-    if (np) record('kmeans', shape, 'numpy', 1, fromNumpy(np), flops);
   }
 }
 
@@ -167,9 +181,11 @@ function isFailure(r: CsvParseResult | CsvParseFailure): r is CsvParseFailure {
 }
 
 /** Parse throughput file -> Float64 matrix (read included, as numpy.loadtxt's time includes it). */
-function benchCsv(backends: Kernels[], path: string, numpy1: NumpyResult | string): string {
+function benchCsv(backends: Kernels[], path: string): string {
   const bytesOnDisk = statSync(path).size;
   const shape = `${(bytesOnDisk / 1e6).toFixed(0)} MB`;
+  const np = numpy({ csv: { path, reps: reps.csv } }, 1);
+  if (np?.csv) record('csv', shape, 'numpy.loadtxt', 1, fromNumpy(np.csv), bytesOnDisk);
   const parsed = new Map<string, Float64Array>();
   for (const k of backends) {
     const run = (): void => {
@@ -180,7 +196,6 @@ function benchCsv(backends: Kernels[], path: string, numpy1: NumpyResult | strin
     };
     record('csv', shape, k.name, 1, timed(run, reps.csv, 0), bytesOnDisk);
   }
-  if (typeof numpy1 !== 'string' && numpy1.csv) record('csv', shape, 'numpy.loadtxt', 1, fromNumpy(numpy1.csv), bytesOnDisk);
   const nat = parsed.get('native'), js = parsed.get('js');
   if (!nat || !js) return 'not checked (one backend missing)';
   const a = new BigUint64Array(nat.buffer, nat.byteOffset, nat.length), b = new BigUint64Array(js.buffer, js.byteOffset, js.length);
@@ -193,7 +208,6 @@ function find(kernel: string, shape: string, impl: string, threads = 1): Measure
   return results.find((r) => r.kernel === kernel && r.shape === shape && r.impl === impl && r.threads === threads);
 }
 
-/** Ratio lines against the issue's targets. */
 /** One target of the issue: rate ratio on wall time (the verdict) and on CPU time (for a loaded machine). */
 interface Target {
   name: string;
@@ -245,33 +259,24 @@ function printTable(): void {
 async function main(): Promise<void> {
   const load0 = loadavg();
   console.log(`kernel bench${quick ? ' (--quick)' : ''}: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}, load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
-  const backends: Kernels[] = [];
+  let native: Kernels | undefined;
   let nativeSkipped: string | undefined;
   try {
-    backends.push(getBackend('native'));
+    native = getBackend('native');
   } catch (err) {
     nativeSkipped = err instanceof Error ? err.message : String(err);
     console.log(`native skipped: ${nativeSkipped}`);
   }
-  backends.push(getBackend('js'));
+  const js = getBackend('js');
 
   console.log('preparing the CSV file...');
   const csvPath = await csvFile(csvMegabytes, CSV_COLS, 5);
-  console.log('numpy (1 thread, then 2 threads for gemm)...');
-  const numpy1 = runNumpy(
-    { seed: 0, gemm: { n: gemmN, reps: reps.numpy }, kmeans: kmeansShapes.map((s) => ({ ...s, reps: reps.numpy })), csv: { path: csvPath, reps: reps.csv } },
-    1,
-  );
-  const numpy2 = runNumpy({ seed: 0, gemm: { n: gemmN, reps: reps.numpy } }, 2);
-  if (typeof numpy1 === 'string') console.log(`numpy skipped: ${numpy1}`);
-  else console.log(`numpy ${numpy1.numpy}`);
-
-  console.log('gemm...');
-  benchGemm(backends, numpy1, numpy2);
-  console.log('kmeans step...');
-  benchKmeans(backends, numpy1);
-  console.log('csv parse...');
-  const csvCheck = benchCsv(backends, csvPath, numpy1);
+  console.log('gemm (numpy then native at 1 and 2 threads, then js)...');
+  benchGemm(native, js);
+  console.log('kmeans step (numpy, native, js, hand-tuned JS per shape)...');
+  benchKmeans(native, js);
+  console.log('csv parse (numpy.loadtxt, native, js)...');
+  const csvCheck = benchCsv(native ? [native, js] : [js], csvPath);
 
   printTable();
   const ratios = targets();
@@ -291,7 +296,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     quick,
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadBefore: load0, loadAfter: load1 },
-    numpy: typeof numpy1 === 'string' ? { skipped: numpy1 } : { version: numpy1.numpy },
+    numpy: numpyStatus,
     nativeSkipped,
     csvFile: { path: csvPath, bytes: statSync(csvPath).size, cols: CSV_COLS, check: csvCheck },
     results,

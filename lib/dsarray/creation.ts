@@ -72,6 +72,9 @@ function isCsr(x: unknown): x is CsrInput {
 function denseValues(data: readonly (readonly number[])[] | Matrix | DenseInput, dtype: DType): { values: FloatArray; shape: [number, number] } {
   if (Array.isArray(data)) {
     const rows = data as readonly (readonly number[])[];
+    if (rows.length > 0 && !Array.isArray(rows[0])) {
+      throw new ParameterError('data', 'expected rows of numbers (number[][]); wrap a 1-D list as [[...]] (one row) or map it to [[v], ...] (one column)');
+    }
     const m = rows[0]?.length ?? 0;
     const values = alloc(dtype, rows.length * m);
     rows.forEach((row, r) => {

@@ -3,14 +3,13 @@
  * shape or a broadcastable one (a 1 x m row, an n x 1 column or a 1 x 1 array).
  */
 import { ParameterError, ShapeError } from '../errors.js';
-import { submit } from '../runtime/index.js';
+import { submit, type Future } from '../runtime/index.js';
 import type { Block } from './block.js';
 import { promote, scalarFunction, type BinaryOp, type ScalarOp, type UnaryOp } from './blockops.js';
 import { DsArray } from './dsarray.js';
 import { SparseUnsupportedError } from './errors.js';
 import { rechunkArray } from './indexing.js';
 import { combineTask, mapTask } from './tasks.js';
-import type { Future } from '../runtime/index.js';
 
 /** Applies a scalar operation or a one-value function to every element; the dtype is kept (numpy NEP 50). */
 export function mapArray(x: DsArray, op: ScalarOp | UnaryOp, s: number, name: string): DsArray {

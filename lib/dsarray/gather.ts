@@ -3,40 +3,46 @@
  * output block it finds the source blocks it needs and the runs of rows and columns to copy, and
  * submits one gather task (or reuses a source block unchanged when the output block is exactly it).
  */
-import type { Future } from '../runtime/index.js';
-import { submit } from '../runtime/index.js';
+import { submit, type Future } from '../runtime/index.js';
 import type { Block, DType } from './block.js';
 import { DsArray } from './dsarray.js';
-import { blockCount, blockLength, normalizeBlockSize } from './grid.js';
+import { blockCount, blockLength, blockOffsets, normalizeBlockSize } from './grid.js';
 import { gatherTask } from './tasks.js';
 
 /** A selection along one dimension: output position k takes source index `at(k)`. */
 export interface Selection {
+  /** Number of selected indices. */
   readonly length: number;
+  /** Source index of output position k. */
   at(k: number): number;
 }
 
 /** One source block with what the fast path needs to reuse it as is. */
 export interface SourceCell {
+  /** The block. */
   readonly future: Future<Block>;
+  /** Its element type. */
   readonly dtype: DType;
+  /** It is a CSR block. */
   readonly sparse: boolean;
 }
 
 /** Source blocks on a grid with arbitrary boundaries (`rowOffsets[i]` is the first row of block row i). */
 export interface SourceGrid {
+  /** Row-major grid of source blocks. */
   readonly cells: readonly (readonly SourceCell[])[];
+  /** Block row boundaries: one more entry than block rows, the last one the row count. */
   readonly rowOffsets: readonly number[];
+  /** Block column boundaries, likewise. */
   readonly colOffsets: readonly number[];
 }
 
 /** The source grid of a ds-array. */
 export function gridOf(x: DsArray): SourceGrid {
-  const offsets = (length: number, size: number, n: number) => Array.from({ length: n + 1 }, (_, i) => Math.min(i * size, length));
   return {
     cells: x.blocks.map((row) => row.map((future) => ({ future, dtype: x.dtype, sparse: x.sparse }))),
-    rowOffsets: offsets(x.shape[0], x.blockSize[0], x.nBlocks[0]),
-    colOffsets: offsets(x.shape[1], x.blockSize[1], x.nBlocks[1]),
+    rowOffsets: blockOffsets(x.shape[0], x.blockSize[0]),
+    colOffsets: blockOffsets(x.shape[1], x.blockSize[1]),
   };
 }
 

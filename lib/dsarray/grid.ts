@@ -14,11 +14,9 @@ export function blockLength(length: number, size: number, index: number): number
   return Math.min(size, length - index * size);
 }
 
-/** Block boundaries along a dimension: `[0, size, 2 size, ..., length]` (length + 1 entries per block). */
+/** Block boundaries along a dimension: `[0, size, 2 size, ..., length]` (one more entry than blocks). */
 export function blockOffsets(length: number, size: number): number[] {
-  const n = blockCount(length, size);
-  const out = Array.from({ length: n + 1 }, (_, i) => Math.min(i * size, length));
-  return out;
+  return Array.from({ length: blockCount(length, size) + 1 }, (_, i) => Math.min(i * size, length));
 }
 
 /** Checks that `shape` is two non-negative integers. */

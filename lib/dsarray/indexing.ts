@@ -9,8 +9,11 @@ import { allOf, gather, gridOf, type Selection, type SourceCell, type SourceGrid
 
 /** A numpy slice `start:stop:step`; negative values count from the end, omitted ones default as in numpy. */
 export interface Range {
+  /** First index (default 0, or the last index when `step` is negative). */
   readonly start?: number;
+  /** Index where the range stops, excluded (default: past the end in the direction of `step`). */
   readonly stop?: number;
+  /** Non-zero stride (default 1); negative walks backwards. */
   readonly step?: number;
 }
 
@@ -23,7 +26,9 @@ export type IndexSpec = number | readonly [number, number] | Range | { readonly 
 
 /** Options of `DsArray.slice`: omitted dimensions are taken whole. */
 export interface SliceSpec {
+  /** Rows to take (default all). */
   readonly rows?: IndexSpec;
+  /** Columns to take (default all). */
   readonly cols?: IndexSpec;
 }
 

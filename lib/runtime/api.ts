@@ -105,7 +105,15 @@ function createSession(options: InitOptions, embedded: boolean): Session {
   return new Session(factory(options), embedded);
 }
 
+let inWorker = false;
+
+/** @internal called by worker processes: task code there must not start runtimes of its own. */
+export function markWorkerProcess(): void {
+  inWorker = true;
+}
+
 function session(): Session {
+  if (inWorker) throw new ClusterError('submit/get cannot be called inside a worker process (from task code or a task module)');
   if (current === undefined) {
     const s = createSession({}, true);
     current = s;
@@ -130,6 +138,7 @@ function session(): Session {
  * ```
  */
 export async function init(options: InitOptions = {}): Promise<void> {
+  if (inWorker) throw new ClusterError('init cannot be called inside a worker process (from task code or a task module)');
   validateInitOptions(options);
   if (current !== undefined) throw new ClusterError('the runtime is already running: call shutdown() before init()');
   const s = createSession(options, false);
@@ -174,6 +183,7 @@ function makeSpec(s: Session, task: TaskDef<never[], unknown>, args: readonly un
     deps: encoded.refs,
     recomputeOnly: options.recomputeOnly ?? task.options.recomputeOnly ?? false,
     ...(options.worker !== undefined ? { worker: options.worker } : {}),
+    ...(task.module !== undefined ? { module: task.module } : {}),
   };
 }
 

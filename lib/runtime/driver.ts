@@ -23,9 +23,10 @@ import { emptyStats, type Executor } from './executor.js';
 import { toTaskFailedError } from './failure.js';
 import type { TaskSpec } from './graph.js';
 import { Outbox } from './outbox.js';
-import { ACCEPTS, frameMessage, parseMessage, PROTOCOL_VERSION, SOCKET_OPTIONS, type DriverMessage, type Source, type WorkerMessage } from './protocol.js';
+import { ACCEPTS, dropLogger, frameMessage, parseMessage, PROTOCOL_VERSION, SOCKET_OPTIONS, type DriverMessage, type Source, type WorkerMessage } from './protocol.js';
 import { Scheduler, type Action } from './scheduler.js';
 import { assertSecureConfig, generateKeyPair, publicKeyOf, startZapHandler, useCurveServer, type KeyPair, type ZapHandler } from './security.js';
+import { WORKER_PROCESS } from './store.js';
 import type { InitOptions, RuntimeStats, WorkerInfo } from './types.js';
 
 /** A worker that sends nothing (no heartbeat) for this long is removed (ms); `DISLIB_HEARTBEAT_TIMEOUT_MS` overrides. */
@@ -105,6 +106,7 @@ export class ClusterExecutor implements Executor {
   #networked = false;
   #advertiseHost: string | undefined;
   #lastCheck = Date.now();
+  readonly #dropped = dropLogger(log);
 
   constructor(options: InitOptions) {
     this.#options = options;
@@ -163,9 +165,9 @@ export class ClusterExecutor implements Executor {
   #spawn(): void {
     const id = `w${++this.#nextWorker}`;
     const main = fileURLToPath(new URL('./worker-main.js', import.meta.url));
-    const args = [main, '--connect', this.#endpoint, '--id', id, '--parent', String(process.pid)];
+    const args = [...WORKER_PROCESS.execArgv, main, '--connect', this.#endpoint, '--id', id, '--parent', String(process.pid)];
     if (this.#networked) args.push('--networked', ...(this.#advertiseHost !== undefined ? ['--advertise-host', this.#advertiseHost] : []));
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...WORKER_PROCESS.env, ...process.env };
     if (this.#curve !== undefined) {
       // Keys travel in the environment (readable only by this user), never on the command line.
       env.DISLIB_SERVER_KEY = this.#curve.serverKey;
@@ -285,7 +287,7 @@ export class ClusterExecutor implements Executor {
     try {
       parsed = parseMessage<WorkerMessage>(rest, ACCEPTS.driver);
     } catch (err) {
-      log(`dropped message from ${JSON.stringify(from)}: ${String(err)}`);
+      this.#dropped(`from ${JSON.stringify(from.slice(0, 64))}: ${String(err)}`);
       return;
     }
     const { msg, frames } = parsed;
@@ -329,12 +331,12 @@ export class ClusterExecutor implements Executor {
 
   #hello(from: string, msg: Extract<WorkerMessage, { type: 'hello' }>): void {
     if (msg.version !== PROTOCOL_VERSION || msg.id !== from || this.#workers.has(from)) {
-      log(`refused hello from ${JSON.stringify(from)} (version ${msg.version}, id ${msg.id})`);
+      this.#dropped(`hello refused from ${JSON.stringify(from.slice(0, 64))} (version ${msg.version}, id ${msg.id.slice(0, 64)})`);
       return;
     }
     // Without CURVE only the processes spawned here may join; with it, ZAP already checked the key.
     if (!this.#children.has(from) && this.#curve === undefined) {
-      log(`refused hello from unknown worker ${JSON.stringify(from)}`);
+      this.#dropped(`hello refused from unknown worker ${JSON.stringify(from.slice(0, 64))}`);
       return;
     }
     this.#expected.delete(from);
@@ -402,7 +404,16 @@ export class ClusterExecutor implements Executor {
     });
     this.#send(
       worker,
-      { type: 'run', key: spec.key, name: spec.name, outputs: [...spec.outputs], args: spec.args.header, sources, recomputeOnly: spec.recomputeOnly },
+      {
+        type: 'run',
+        key: spec.key,
+        name: spec.name,
+        outputs: [...spec.outputs],
+        args: spec.args.header,
+        sources,
+        recomputeOnly: spec.recomputeOnly,
+        ...(spec.module !== undefined ? { module: spec.module } : {}),
+      },
       spec.args.frames,
     );
   }

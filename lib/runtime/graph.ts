@@ -19,6 +19,8 @@ export interface TaskSpec {
   readonly deps: readonly string[];
   /** Drop results under memory pressure instead of spilling; regenerate from lineage. */
   readonly recomputeOnly: boolean;
+  /** URL of the module defining the task, imported by a worker that does not know the task yet. */
+  readonly module?: string;
   /** Preferred worker id (a placement hint). */
   readonly worker?: string;
 }

@@ -46,7 +46,7 @@ export type WorkerMessage =
 /** Messages the driver sends to a worker. */
 export type DriverMessage =
   | { type: 'welcome'; taskModules: string[]; memoryLimit: number; spillDir: string; peerKeys: string[] }
-  | { type: 'run'; key: string; name: string; outputs: string[]; args: string; sources: Source[]; recomputeOnly: boolean }
+  | { type: 'run'; key: string; name: string; outputs: string[]; args: string; sources: Source[]; recomputeOnly: boolean; module?: string }
   | { type: 'cancel'; keys: string[] }
   | { type: 'free'; keys: string[] }
   | { type: 'fetch'; req: number; key: string }
@@ -97,7 +97,7 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
   value: { req: int, key: str, value: text },
   nodata: { req: int, key: str },
   welcome: { taskModules: list(text), memoryLimit: num, spillDir: text, peerKeys: list(str) },
-  run: { key: str, name: str, outputs: list(str), args: text, sources: list(source), recomputeOnly: bool },
+  run: { key: str, name: str, outputs: list(str), args: text, sources: list(source), recomputeOnly: bool, module: opt(text) },
   cancel: { keys: list(str) },
   free: { keys: list(str) },
   fetch: { req: int, key: str },
@@ -154,3 +154,15 @@ export function frameMessage(msg: WorkerMessage | DriverMessage | PeerMessage, f
 
 /** Socket options shared by every runtime socket (size limit, no lingering on close). */
 export const SOCKET_OPTIONS = { maxMessageSize: MAX_FRAME_BYTES, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 } as const;
+
+/**
+ * A logger for dropped messages: the first 10 are logged in full, then one line per 1,000, so that a
+ * flood of bad frames cannot flood the log.
+ */
+export function dropLogger(log: (line: string) => void): (what: string) => void {
+  let n = 0;
+  return (what) => {
+    n++;
+    if (n <= 10 || n % 1000 === 0) log(`dropped message #${n}: ${what}${n === 10 ? ' (from now on, one line per 1,000 drops)' : ''}`);
+  };
+}

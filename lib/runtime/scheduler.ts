@@ -107,6 +107,8 @@ export class Scheduler {
   readonly #now: () => number;
   readonly #log: Transition[] = [];
   #logStart = 0;
+  /** Tasks in a pending state (waiting, ready, queued, running). */
+  #pending = 0;
   #actions: Action[] = [];
   /** Counters since creation. */
   readonly counters: SchedulerCounters = { tasksSubmitted: 0, tasksRun: 0, tasksFailed: 0, retries: 0, recomputed: 0, workersLost: 0 };
@@ -136,6 +138,7 @@ export class Scheduler {
         this.#objects.set(k, o);
       }
       this.#tasks.set(spec.key, t);
+      this.#pending++;
       this.counters.tasksSubmitted++;
       this.#record(t, 'new', 'waiting', 'submit');
       for (const o of deps) o.dependents.add(t);
@@ -347,8 +350,7 @@ export class Scheduler {
 
   /** True when some task is not finished (in memory, erred or released). */
   busy(): boolean {
-    for (const t of this.#tasks.values()) if (PENDING.has(t.state)) return true;
-    return false;
+    return this.#pending > 0;
   }
 
   /** Number of tasks the scheduler still remembers (pending, in memory, erred, or kept for lineage). */
@@ -394,6 +396,7 @@ export class Scheduler {
   #setState(t: TaskRec, to: TaskState, why: string): void {
     if (t.state === to) return;
     this.#record(t, t.state, to, why);
+    this.#pending += Number(PENDING.has(to)) - Number(PENDING.has(t.state));
     if (t.state === 'ready') this.#ready.delete(t);
     t.state = to;
     if (to === 'ready') this.#ready.add(t);

@@ -240,6 +240,8 @@ export async function startZapHandler(allowedPublicKeys: Iterable<string>, optio
     allowed,
     counters,
     async close() {
+      // Unbind first: a closed socket releases its inproc endpoint only later, in libzmq's reaper thread.
+      await router.unbind(ZAP_ENDPOINT).catch(() => undefined);
       router.close();
       await loop;
     },

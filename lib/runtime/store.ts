@@ -16,13 +16,26 @@ import { join } from 'node:path';
 import { DislibError, ParameterError } from '../errors.js';
 import { encodedBytes, type Encoded } from './codec.js';
 
+/**
+ * How to start a worker process so that it keeps its memory limit tightly: `gc` exposed, so the store
+ * frees evicted buffers at once, and glibc told to return large freed blocks to the OS (mmap threshold
+ * 1 MiB) rather than keep them in its heap. Use as `spawn(node, [...execArgv, main], { env: { ...env } })`.
+ */
+export const WORKER_PROCESS = { execArgv: ['--expose-gc'], env: { MALLOC_MMAP_THRESHOLD_: '1048576' } } as const;
+
 /** Writing or reading a spill file failed for a reason other than the file being gone (disk full, I/O error). */
 export class StoreError extends DislibError {}
 
 /** Options of {@link ObjectStore}. */
 export interface ObjectStoreOptions {
-  /** Bytes of objects kept in memory before LRU ones are spilled or dropped. */
+  /** The worker's memory budget for task data, in bytes. */
   readonly memoryLimit: number;
+  /**
+   * Fraction of `memoryLimit` the store's own objects may occupy before LRU ones are spilled or dropped
+   * (like Dask's `target`). The rest is headroom for the inputs, copies and results of running tasks and
+   * for freed buffers the garbage collector has not returned yet. Default 0.5.
+   */
+  readonly target?: number;
   /** Directory under which the store creates its own `dislib-<pid>-<random>` spill directory (on first spill). */
   readonly spillDir: string;
   /** Called when a spill not awaited by a `put` (after `unpin` or a read-back) fails. Default: log to stderr. */
@@ -158,13 +171,13 @@ const isNotFound = (err: unknown): boolean => (err as NodeJS.ErrnoException | un
 /**
  * Holds encoded objects by key under a memory limit, spilling least-recently-used ones to disk.
  *
- * An object bigger than the limit still works: the most recently used object is never evicted, so it
+ * Objects are kept in memory up to `memoryLimit × target` bytes. An object bigger than that still works: the most recently used object is never evicted, so it
  * stays in memory alone while everything else goes to disk. Pinned objects (inputs of a running task)
  * are never evicted.
  *
  * @example
  * ```ts
- * const store = new ObjectStore({ memoryLimit: 64 << 20, spillDir: os.tmpdir() });
+ * const store = new ObjectStore({ memoryLimit: 128 << 20, spillDir: os.tmpdir() }); // objects: 64 MB in memory
  * await store.put('a', encode(block), { recomputeOnly: false });
  * const e = await store.get('a'); // from memory, or read back from its spill file
  * await store.close();            // removes the spill directory
@@ -173,6 +186,7 @@ const isNotFound = (err: unknown): boolean => (err as NodeJS.ErrnoException | un
 export class ObjectStore {
   /** Running totals (bytes spilled and read back, objects dropped). */
   readonly counters: StoreCounters = { bytesSpilled: 0, bytesUnspilled: 0, dropped: 0 };
+  /** Bytes the store's objects may occupy in memory (`memoryLimit × target`). */
   readonly #limit: number;
   readonly #spillRoot: string;
   readonly #onBackgroundError: (err: StoreError) => void;
@@ -194,11 +208,13 @@ export class ObjectStore {
     if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
   };
 
-  /** @throws {@link ParameterError} for a non-positive memory limit or an empty spill directory. */
+  /** @throws {@link ParameterError} for a non-positive memory limit, a target outside (0, 1] or an empty spill directory. */
   constructor(options: ObjectStoreOptions) {
+    const target = options.target ?? 0.5;
     if (!(options.memoryLimit > 0)) throw new ParameterError('memoryLimit', `expected a positive number of bytes, found ${String(options.memoryLimit)}`);
+    if (!(target > 0 && target <= 1)) throw new ParameterError('target', `expected a fraction in (0, 1], found ${String(target)}`);
     if (typeof options.spillDir !== 'string' || options.spillDir.length === 0) throw new ParameterError('spillDir', 'expected a directory path');
-    this.#limit = options.memoryLimit;
+    this.#limit = options.memoryLimit * target;
     this.#spillRoot = options.spillDir;
     this.#onBackgroundError =
       options.onBackgroundError ?? ((err) => process.stderr.write(`[dislib store ${process.pid}] ${err.message}\n`));
@@ -221,7 +237,7 @@ export class ObjectStore {
 
   /**
    * Stores `value` under `key` (replacing any previous object), then spills or drops LRU objects until
-   * memory is back under the limit. The value's frames are kept as they are (not copied).
+   * memory is back under `memoryLimit × target`. The value's frames are kept as they are (not copied).
    *
    * @throws {@link StoreError} when a spill file cannot be written; the object is stored anyway (it stays
    *   in memory), only memory could not be freed.
@@ -355,7 +371,7 @@ export class ObjectStore {
     return p;
   }
 
-  /** Spills or drops LRU entries (never the most recent one, nor pinned ones) until under the limit. */
+  /** Spills or drops LRU entries (never the most recent one, nor pinned ones) until under `memoryLimit × target`. */
   async #evict(): Promise<void> {
     let excess = this.#bytesInMemory - this.#releasing - this.#limit;
     if (excess <= 0) return;
@@ -383,7 +399,7 @@ export class ObjectStore {
   /**
    * Evicted buffers are only returned to the OS when V8 collects them, and V8 lets up to 64 MB of
    * unreferenced ArrayBuffers pile up before it does: with small limits that doubles a worker's memory.
-   * So once a quarter of the limit was evicted, collect now if the process exposes `gc` (workers run
+   * So once a quarter of the store's share was evicted, collect now if the process exposes `gc` (workers run
    * with `--expose-gc`).
    */
   #collectGarbage(): void {

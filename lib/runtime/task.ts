@@ -17,6 +17,17 @@ export interface TaskDef<A extends unknown[] = unknown[], R = unknown> {
   readonly options: Readonly<TaskOptions>;
   /** The function. */
   readonly fn: (...args: A) => R | Promise<R>;
+  /** URL of the module that called defineTask (workers import it on demand), when it could be found. */
+  readonly module: string | undefined;
+}
+
+/** URL of the module that called defineTask, read from the stack (file: URLs only). */
+function callerModule(): string | undefined {
+  for (const line of (new Error().stack ?? '').split('\n').slice(1)) {
+    const url = /(file:\/\/[^\s()]+?):\d+:\d+\)?$/.exec(line)?.[1];
+    if (url !== undefined && url !== import.meta.url) return url;
+  }
+  return undefined;
 }
 
 const registry = new Map<string, TaskDef<never[], unknown>>();
@@ -60,6 +71,7 @@ export function defineTask<A extends unknown[], R>(
     nReturns,
     options: Object.freeze({ recomputeOnly: options.recomputeOnly ?? false }),
     fn: fn as (...args: A) => Awaited<R> | Promise<Awaited<R>>,
+    module: callerModule(),
   });
   registry.set(name, def as unknown as TaskDef<never[], unknown>);
   return def;

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker as Thread } from 'node:worker_threads';
 import { Dealer, Router } from 'zeromq';
 import { ClusterError } from '../errors.js';
+import { markWorkerProcess } from './api.js';
 import { builtinTaskModules } from '../tasks.js';
 import { decode, encode, encodedBytes, type Encoded } from './codec.js';
 import { failureFromError } from './failure.js';
@@ -22,6 +23,7 @@ import type { HeartbeatData } from './worker-heartbeat.js';
 import { Outbox } from './outbox.js';
 import {
   ACCEPTS,
+  dropLogger,
   frameMessage,
   parseMessage,
   PROTOCOL_VERSION,
@@ -61,8 +63,8 @@ interface QueuedTask {
   /** Resolves when cancelled, to stop waiting for inputs. */
   readonly cancel: Promise<void>;
   readonly fireCancel: () => void;
-  /** Inputs by key, or the first one that could not be obtained. */
-  inputs: Promise<Map<string, Encoded> | Source>;
+  /** Resolves once remote inputs are in the local store, or with the first one that could not be fetched. */
+  prefetch: Promise<Source | undefined>;
 }
 
 const log = (msg: string): void => {
@@ -86,6 +88,7 @@ class PeerClient {
   readonly #pending = new Map<number, (e: Encoded | undefined) => void>();
   readonly #curve: { publicKey: string; secretKey: string } | undefined;
   #seq = 0;
+  readonly #dropped = dropLogger(log);
 
   constructor(curve: { publicKey: string; secretKey: string } | undefined) {
     this.#curve = curve;
@@ -130,7 +133,7 @@ class PeerClient {
         this.#pending.delete(msg.req);
         resolve(msg.type === 'data' ? { header: msg.value, frames } : undefined);
       } catch (err) {
-        log(`dropped peer reply: ${String(err)}`);
+        this.#dropped(`peer reply: ${String(err)}`);
       }
     }
   }
@@ -151,14 +154,18 @@ class WorkerNode {
   readonly #peers: PeerClient;
   readonly #queue: QueuedTask[] = [];
   /** Inputs being fetched from peers, shared by tasks that need the same object. */
-  readonly #fetching = new Map<string, Promise<Encoded | undefined>>();
+  readonly #fetching = new Map<string, Promise<boolean>>();
   /** Objects fetched from peers since the last report to the driver. */
   #fetched: string[] = [];
   #bytesIn = 0;
   readonly #importErrors: string[] = [];
+  readonly #imports = new Map<string, Promise<void>>();
+  readonly #dropped = dropLogger(log);
   #store: ObjectStore = new ObjectStore({ memoryLimit: Number.MAX_SAFE_INTEGER, spillDir: tmpdir() });
   #running = false;
   #stopped = false;
+  #garbage = 0;
+  #memoryLimit = Number.MAX_SAFE_INTEGER;
   #zap: ZapHandler | undefined;
   readonly #done: Promise<void>;
   #resolveDone!: () => void;
@@ -194,7 +201,7 @@ class WorkerNode {
       try {
         parsed = parseMessage<DriverMessage>(parts, ACCEPTS.worker);
       } catch (err) {
-        log(`dropped message from driver: ${String(err)}`);
+        this.#dropped(`from driver: ${String(err)}`);
         continue;
       }
       try {
@@ -222,7 +229,7 @@ class WorkerNode {
         const reply: PeerMessage = e === undefined ? { type: 'nodata', req: msg.req, key: msg.key } : { type: 'data', req: msg.req, key: msg.key, value: e.header };
         this.#peerOut.send([routing, ...frameMessage(reply, e?.frames ?? [])]);
       } catch (err) {
-        log(`dropped peer request: ${String(err)}`);
+        this.#dropped(`peer request: ${String(err)}`);
       }
     }
   }
@@ -233,16 +240,9 @@ class WorkerNode {
         if (msg.peerKeys.length > 0 && this.#zap === undefined) this.#zap = await startZapHandler(msg.peerKeys);
         await this.#store.close();
         this.#store = new ObjectStore({ memoryLimit: msg.memoryLimit, spillDir: msg.spillDir });
+        this.#memoryLimit = msg.memoryLimit;
         for (const url of [...builtinTaskModules.map((m) => new URL(m, new URL('../tasks.js', import.meta.url)).href), ...msg.taskModules]) {
-          // One broken module must not take the others down: its tasks fail with this reason instead.
-          try {
-            if (!url.startsWith('file:')) throw new ClusterError(`only file: URLs are imported`);
-            await import(url);
-          } catch (err) {
-            const why = `cannot import task module ${url}: ${err instanceof Error ? err.message : String(err)}`;
-            this.#importErrors.push(why);
-            log(why);
-          }
+          await this.#importModule(url);
         }
         return;
       case 'run':
@@ -273,44 +273,66 @@ class WorkerNode {
     }
   }
 
+  /** Imports a task module once; one broken module must not take the others down (its tasks fail with the reason). */
+  #importModule(url: string): Promise<void> {
+    let p = this.#imports.get(url);
+    if (p === undefined) {
+      p = (async () => {
+        try {
+          if (!url.startsWith('file:')) throw new ClusterError('only file: URLs are imported');
+          await import(url);
+        } catch (err) {
+          const why = `cannot import task module ${url}: ${err instanceof Error ? err.message : String(err)}`;
+          this.#importErrors.push(why);
+          log(why);
+        }
+      })();
+      this.#imports.set(url, p);
+    }
+    return p;
+  }
+
   #enqueue(msg: Extract<DriverMessage, { type: 'run' }>, frames: Uint8Array[]): void {
     let fireCancel!: () => void;
     const cancel = new Promise<void>((r) => (fireCancel = r));
-    const t: QueuedTask = { msg, frames, cancelled: false, started: false, cancel, fireCancel, inputs: Promise.resolve(new Map()) };
-    // Start fetching remote inputs now, so they arrive while earlier tasks run.
-    t.inputs = this.#gather(msg.sources);
+    // Start fetching remote inputs now, so they arrive while earlier tasks run. They go to the store
+    // (which spills under pressure); values are only read from it when the task starts.
+    const prefetch = Promise.all(msg.sources.map((src) => this.#fetchRemote(src))).then((ok) => msg.sources.find((_, i) => ok[i] !== true));
+    const t: QueuedTask = { msg, frames, cancelled: false, started: false, cancel, fireCancel, prefetch };
     this.#queue.push(t);
     if (!this.#running) void this.#runQueue();
   }
 
-  async #gather(sources: readonly Source[]): Promise<Map<string, Encoded> | Source> {
-    const values = await Promise.all(sources.map((s) => this.#input(s)));
-    const out = new Map<string, Encoded>();
-    for (let i = 0; i < sources.length; i++) {
-      const v = values[i];
-      const s = sources[i] as Source;
-      if (v === undefined) return s;
-      out.set(s.key, v);
-    }
-    return out;
-  }
-
-  async #input(src: Source): Promise<Encoded | undefined> {
-    if (this.#store.has(src.key) || src.worker === this.#id) return this.#store.get(src.key);
+  /** Makes sure a copy of `src` is in the local store, fetching it from its holder; false if the holder lacks it. */
+  #fetchRemote(src: Source): Promise<boolean> {
+    if (this.#store.has(src.key) || src.worker === this.#id) return Promise.resolve(true);
     let p = this.#fetching.get(src.key);
     if (p === undefined) {
       p = this.#peers.get(src).then(async (e) => {
         this.#fetching.delete(src.key);
-        if (e !== undefined && !this.#stopped) {
+        if (e === undefined) return false;
+        if (!this.#stopped) {
           this.#bytesIn += encodedBytes(e);
+          this.#garbage += encodedBytes(e);
           this.#fetched.push(src.key);
           await this.#put(src.key, e, false);
         }
-        return e;
+        return true;
       });
       this.#fetching.set(src.key, p);
     }
     return p;
+  }
+
+  /** Reads a task's inputs from the store; a missing one is reported with this worker as the holder that lost it. */
+  async #readInputs(sources: readonly Source[]): Promise<Map<string, Encoded> | Source> {
+    const out = new Map<string, Encoded>();
+    for (const src of sources) {
+      const e = await this.#store.get(src.key);
+      if (e === undefined) return { key: src.key, worker: this.#id, address: '' };
+      out.set(src.key, e);
+    }
+    return out;
   }
 
   /** Stores an object; a failed spill only means memory could not be freed (the object is kept), so it is logged. */
@@ -333,10 +355,10 @@ class WorkerNode {
     this.#running = true;
     try {
       for (let t = this.#queue[0]; t !== undefined && !this.#stopped; t = this.#queue[0]) {
-        const inputs = await Promise.race([t.inputs, t.cancel.then(() => undefined)]);
-        if (!t.cancelled && inputs !== undefined) {
+        const failed = await Promise.race([t.prefetch, t.cancel.then(() => null)]);
+        if (!t.cancelled && failed !== null) {
           t.started = true;
-          await this.#run(t, inputs);
+          await this.#run(t, failed ?? (await this.#readInputs(t.msg.sources)));
         }
         this.#queue.shift();
       }
@@ -359,12 +381,27 @@ class WorkerNode {
     } finally {
       for (const k of inputs.keys()) this.#store.unpin(k);
     }
+    this.#collect(t.frames, inputs);
+  }
+
+  /**
+   * Every task gets private copies of its inputs, which become garbage when it ends. V8 collects
+   * array buffers lazily, so a worker that went through a lot of them collects now, keeping its
+   * memory near the store's limit (local workers run with --expose-gc).
+   */
+  #collect(frames: readonly Uint8Array[], inputs: Map<string, Encoded>): void {
+    for (const f of frames) this.#garbage += f.byteLength;
+    for (const e of inputs.values()) this.#garbage += encodedBytes(e);
+    if (this.#garbage < Math.min(this.#memoryLimit / 4, 256 << 20)) return;
+    this.#garbage = 0;
+    (globalThis as { gc?: () => void }).gc?.();
   }
 
   async #execute(t: QueuedTask, inputs: Map<string, Encoded>, bytesIn: number): Promise<void> {
     const { msg } = t;
     const start = performance.timeOrigin + performance.now();
     try {
+      if (lookupTask(msg.name) === undefined && msg.module !== undefined) await this.#importModule(msg.module);
       const def = lookupTask(msg.name);
       if (def === undefined) {
         const why = this.#importErrors.length > 0 ? ` (${this.#importErrors.join('; ')})` : '';
@@ -385,6 +422,8 @@ class WorkerNode {
         const e = encode(values[i]);
         const { refs: _refs, ...plain } = e;
         bytes.push(encodedBytes(plain));
+        // Stored results become garbage when they are spilled or freed.
+        this.#garbage += encodedBytes(plain);
         await this.#put(msg.outputs[i] as string, plain, msg.recomputeOnly);
       }
       const end = performance.timeOrigin + performance.now();
@@ -434,6 +473,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   if (remote && curve === undefined) {
     throw new ClusterError(`worker: ${options.connect} is not loopback/ipc: serverKey, secretKey and publicKey are required (CURVE)`);
   }
+  markWorkerProcess();
   const id = options.id ?? `w-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 
   const peerServer = new Router({ ...SOCKET_OPTIONS });

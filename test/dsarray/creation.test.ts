@@ -64,6 +64,7 @@ describe('ds-array creation', function () {
   it('rejects ragged rows, bad block sizes, dtypes and CSR structures', () => {
     expect(() => array([[1, 2], [3]], [1, 1])).to.throw(ShapeError, /row 1 has 1 values, expected 2/);
     expect(() => array([[1, 2]], [0, 1])).to.throw(ParameterError, /blockSize/);
+    expect(() => array([1, 2] as unknown as number[][], [1, 1])).to.throw(ParameterError, /wrap a 1-D list/);
     expect(() => array([[1, 2]], [1, 1], { dtype: 'int8' as DType })).to.throw(ParameterError, /dtype/);
     expect(() => array({ data: [1, 2, 3], shape: [2, 2] }, [1, 1])).to.throw(ShapeError, /3 values/);
     expect(() => array({ indptr: [0, 1], indices: [5], data: [1], shape: [1, 3] }, [1, 1])).to.throw(ParameterError, /column indices/);

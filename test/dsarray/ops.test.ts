@@ -64,6 +64,27 @@ describe('DsArray operations', function () {
             expect(csr.indptr[n]).to.equal(data.flat().filter((v) => v !== 0).length);
           });
 
+          it('iterates over row blocks and column blocks that share its blocks', async () => {
+            const br = Math.min(bs[0], n);
+            const bc = Math.min(bs[1], m);
+            let r0 = 0;
+            for (const rb of x.rowBlocks()) {
+              expect(rb.nBlocks).to.deep.equal([1, x.nBlocks[1]]);
+              expect(rb.blocks[0]?.[0]).to.equal(x.blocks[r0 / br]?.[0]);
+              expectClose(await rb.toArray(), data.slice(r0, r0 + rb.shape[0]));
+              r0 += rb.shape[0];
+            }
+            expect(r0).to.equal(n);
+            let c0 = 0;
+            for (const cb of x.colBlocks()) {
+              expect(cb.nBlocks).to.deep.equal([x.nBlocks[0], 1]);
+              expectClose(await cb.toArray(), data.map((row) => row.slice(c0, c0 + cb.shape[1])));
+              c0 += cb.shape[1];
+            }
+            expect(c0).to.equal(m);
+            expect(x.blockCols(x.nBlocks[1] - 1)).to.equal(m - (x.nBlocks[1] - 1) * bc);
+          });
+
           it('reads elements, negative indices counting from the end', async () => {
             expect(await x.get(0, 0)).to.equal(data[0]?.[0]);
             expect(await x.get(n - 1, m - 1)).to.equal(data[n - 1]?.[m - 1]);
@@ -210,6 +231,31 @@ describe('DsArray operations', function () {
       }
     }
   }
+
+  it('matches plain loops on 40 random shapes, blockings and selections (seeded)', async () => {
+    let seed = 12345;
+    const rnd = (k: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return Math.floor((seed / 4294967296) * k);
+    };
+    for (let t = 0; t < 40; t++) {
+      const [n, m] = [1 + rnd(9), 1 + rnd(9)];
+      const sparse = rnd(2) === 1;
+      const data = testMatrix(n, m, t + 1, 'float64', sparse ? 0.6 : 0);
+      const x = array(data, [1 + rnd(n + 1), 1 + rnd(m + 1)], { sparse });
+      const rows = Array.from({ length: 1 + rnd(2 * n) }, () => rnd(n));
+      const step = (rnd(2) === 1 ? 1 : -1) * (1 + rnd(3));
+      const cols = step > 0 ? pyRange(0, m, step) : pyRange(m - 1, -1, step);
+      const y = x.slice({ rows: { indices: rows.map((i) => (rnd(2) === 1 ? i - n : i)) }, cols: { step } });
+      expectClose(await y.toArray(), pick(data, rows, cols), 0, `case ${t}: slice`);
+      const bs2: [number, number] = [1 + rnd(n + 1), 1 + rnd(m + 1)];
+      expectClose(await x.rechunk(bs2).transpose().toArray(), transposeM(data), 0, `case ${t}: rechunk+transpose`);
+      expectClose(await concatRows([y, x.rechunk(bs2).slice({ cols: { step } })]).toArray(), [...pick(data, rows, cols), ...pick(data, all(n), cols)], 0, `case ${t}: concat`);
+    }
+    function all(k: number): number[] {
+      return Array.from({ length: k }, (_, i) => i);
+    }
+  });
 
   it('propagates NaN through min and max as numpy does', async () => {
     const x = array([[1, NaN, 3], [4, 5, -6]], [1, 2]);

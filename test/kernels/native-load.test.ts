@@ -67,6 +67,25 @@ describe('native kernels: loading and argument checking', () => {
     });
   });
 
+  it('breaks K-means ties towards the lowest index across its vector lanes, on both score paths', () => {
+    const k = resolveKernels('native');
+    const n = 37, d = 3;
+    // k <= 32 takes the register-blocked score kernel, larger k the GEMM; the argmin runs in 4 lanes.
+    const points = Float64Array.from({ length: n * d }, (_, i) => ((i * 7919) % 101) / 101);
+    for (const f32 of [false, true]) {
+      for (const nc of [5, 13, 32, 64]) {
+        const centers = new Float64Array(nc * d).fill(100);
+        for (const j of [2, Math.min(7, nc - 2), nc - 1]) centers.fill(0.5, j * d, (j + 1) * d);
+        const labels = new Int32Array(n);
+        const r = f32
+          ? k.kmeansStep(Float32Array.from(points), n, d, Float32Array.from(centers), nc, labels)
+          : k.kmeansStep(points, n, d, centers, nc, labels);
+        expect([...new Set(labels)], `${f32 ? 'float32' : 'float64'} k=${nc}`).to.deep.equal([2]);
+        expect(r.counts[2]).to.equal(n);
+      }
+    }
+  });
+
   it('never crashes on bad input to the raw addon: it throws instead', () => {
     const raw = createRequire(import.meta.url)(addonPath) as Record<string, RawFn>;
     const f64 = new Float64Array(4);

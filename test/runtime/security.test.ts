@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dealer, Router, type EventType } from 'zeromq';
+import { get, getAll, init, shutdown, submit, workers } from '../../lib/runtime/index.js';
 import { ClusterError, DataFormatError, ParameterError } from '../../lib/errors.js';
 import {
   assertSecureConfig,
@@ -19,6 +21,71 @@ import {
   type ZapHandler,
 } from '../../lib/runtime/security.js';
 import { z85Decode, z85Encode } from '../../lib/runtime/z85.js';
+import { alive, workerChildren } from './helpers.js';
+import { dislibBin, freePort, stopChild, waitFor } from './process-helpers.js';
+import { add, pid, taskModuleUrl } from './tasks.js';
+
+/** xorshift32: a seeded generator, so a failing fuzz run can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+}
+
+const TYPES = ['hello', 'hb', 'done', 'erred', 'missing', 'value', 'nodata', 'welcome', 'run', 'get', 'data', 'stop', 'free'];
+
+/** One malformed (or well-formed but meaningless) driver-bound message; never a valid hello. */
+function malformed(r: () => number): Uint8Array[] {
+  const int = (n: number): number => Math.floor(r() * n);
+  const bytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => int(256)));
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
+  const junk = (): unknown => pick([null, -1, 1e308, 'x'.repeat(int(100)), [], {}, true, [1, 'a'], { type: 'done' }, -0.5]);
+  const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+  switch (int(10)) {
+    case 0:
+      return [bytes(int(300))];
+    case 1:
+      return Array.from({ length: 2 + int(5) }, () => bytes(int(64)));
+    case 2:
+      return [json(pick([[], 1, null, 'hello', [{ type: 'done' }]]))];
+    case 3:
+      return [json({ type: 'x'.repeat(1 + int(40)) + String(int(1e6)) })];
+    case 4: {
+      const msg: Record<string, unknown> = { type: pick(TYPES) };
+      for (const f of ['key', 'id', 'req', 'bytes', 'fetched', 'failure', 'value', 'version', 'lag', 'mem', 'start', 'end', 'bytesIn']) if (r() < 0.5) msg[f] = junk();
+      return [json(msg)];
+    }
+    case 5: {
+      const key = `nope-${int(1e6)}`;
+      return [
+        json(
+          pick([
+            { type: 'done', key, bytes: [int(1e9)], fetched: [key], bytesIn: 0, start: 0, end: 1, mem: [0, 0, 0, 0] },
+            { type: 'erred', key, failure: { task: 't', key, message: 'm', reason: 'error' }, fetched: [] },
+            { type: 'missing', key, dep: key, holder: 'w-none', fetched: [] },
+            { type: 'value', req: int(1e6), key, value: '{}' },
+            { type: 'nodata', req: int(1e6), key },
+            { type: 'hb', id: `w-fake-${int(100)}`, lag: 0 },
+          ]),
+        ),
+      ];
+    }
+    case 6:
+      return [json({ type: 'hello', version: 999 + int(10), id: `fake${int(100)}`, pid: 1, host: 'h', address: 'tcp://127.0.0.1:1' })];
+    case 7:
+      return [json({ type: 'value', req: 1, key: 'k', value: '{"\u0000":"t","t":"Float64Array","f":0,"n":1000000}' }), ...Array.from({ length: 1 + int(200) }, () => bytes(int(16)))];
+    case 8:
+      return [Buffer.concat([Buffer.from('{"type":"done","key":"'), bytes(1 + int(20))])];
+    default:
+      return [Buffer.from('['.repeat(1 + int(5000)))];
+  }
+}
 
 /** Resolves with the first of `types` the socket reports, or 'timeout'. */
 function firstEvent(sock: Dealer, types: EventType[], ms: number): Promise<string> {
@@ -174,12 +241,15 @@ describe('runtime security: keys, ZAP, configuration', () => {
     let endpoint: string;
     const sockets: Dealer[] = [];
 
-    const client = (keys: Partial<KeyPair & { serverKey: string }>): Dealer => {
-      const s = new Dealer({ linger: 0 });
-      if (keys.serverKey !== undefined) useCurveClient(s, keys as KeyPair & { serverKey: string });
-      sockets.push(s);
-      s.connect(endpoint);
-      return s;
+    const ALL: EventType[] = ['handshake', 'handshake:error:auth', 'handshake:error:protocol'];
+    /** Connects a client; `outcome` is its first handshake event (observed from before the connect) or 'timeout'. */
+    const client = (keys: Partial<KeyPair & { serverKey: string }>, ms = 5000): { sock: Dealer; outcome: Promise<string> } => {
+      const sock = new Dealer({ linger: 0 });
+      if (keys.serverKey !== undefined) useCurveClient(sock, keys as KeyPair & { serverKey: string });
+      sockets.push(sock);
+      const outcome = firstEvent(sock, ALL, ms);
+      sock.connect(endpoint);
+      return { sock, outcome };
     };
 
     beforeEach(async () => {
@@ -199,21 +269,25 @@ describe('runtime security: keys, ZAP, configuration', () => {
 
     it('admits an allowlisted CURVE client and delivers its messages', async () => {
       const c = client({ ...allowed, serverKey: server.publicKey });
-      await c.send('hello');
+      await c.sock.send('hello');
+      expect(await c.outcome).to.equal('handshake');
       expect(await receiveWithin(router, 5000)).to.equal('hello');
       expect(zap?.counters.allowed).to.equal(1);
     });
 
     it('rejects unknown-key, plaintext and wrong-server-key clients; nothing is delivered', async () => {
-      const unknown = client({ ...generateKeyPair(), serverKey: server.publicKey });
-      const plain = client({});
-      const wrongServer = client({ ...allowed, serverKey: generateKeyPair().publicKey });
-      const all: EventType[] = ['handshake', 'handshake:error:auth', 'handshake:error:protocol'];
       // The server cannot decrypt a HELLO made for another key: it drops the connection, the client only sees no handshake.
       const serverSaw = new Promise<string>((resolve) => router.events.on('handshake:error:protocol', () => resolve('protocol error')));
-      const outcomes = Promise.all([firstEvent(unknown, all, 5000), firstEvent(plain, all, 5000), firstEvent(wrongServer, all, 3000), serverSaw]);
-      for (const c of [unknown, plain, wrongServer]) void c.send('intruder').catch(() => undefined);
-      expect(await outcomes).to.deep.equal(['handshake:error:auth', 'handshake:error:protocol', 'timeout', 'protocol error']);
+      const unknown = client({ ...generateKeyPair(), serverKey: server.publicKey });
+      const plain = client({});
+      const wrongServer = client({ ...allowed, serverKey: generateKeyPair().publicKey }, 3000);
+      for (const c of [unknown, plain, wrongServer]) void c.sock.send('intruder').catch(() => undefined);
+      expect(await Promise.all([unknown.outcome, plain.outcome, wrongServer.outcome, serverSaw])).to.deep.equal([
+        'handshake:error:auth',
+        'handshake:error:protocol',
+        'timeout',
+        'protocol error',
+      ]);
       expect(await receiveWithin(router, 500)).to.equal(undefined);
       expect(zap?.counters.denied).to.be.at.least(1);
     });
@@ -221,14 +295,12 @@ describe('runtime security: keys, ZAP, configuration', () => {
     it('revokes a key at run time and refuses everyone once the handler stops', async () => {
       zap?.allowed.delete(allowed.publicKey);
       const revoked = client({ ...allowed, serverKey: server.publicKey });
-      expect(await firstEvent(revoked, ['handshake', 'handshake:error:auth'], 5000)).to.equal('handshake:error:auth');
+      expect(await revoked.outcome).to.equal('handshake:error:auth');
       await zap?.close();
       zap = undefined;
-      const noHandler = client({ ...allowed, serverKey: server.publicKey });
-      void noHandler.send('x').catch(() => undefined);
-      expect(await firstEvent(noHandler, ['handshake', 'handshake:error:auth', 'handshake:error:protocol', 'handshake:error:other'], 3000)).to.not.equal(
-        'handshake',
-      );
+      const noHandler = client({ ...allowed, serverKey: server.publicKey }, 3000);
+      void noHandler.sock.send('x').catch(() => undefined);
+      expect(await noHandler.outcome).to.not.equal('handshake');
       expect(await receiveWithin(router, 300)).to.equal(undefined);
     });
 
@@ -236,5 +308,107 @@ describe('runtime security: keys, ZAP, configuration', () => {
       const err = await startZapHandler([]).catch((e: unknown) => e);
       expect(err).to.be.instanceOf(ClusterError);
     });
+  });
+});
+
+describe('runtime security: init fails closed', () => {
+  it('refuses a non-loopback address without CURVE, and CURVE without an allowlist', async () => {
+    try {
+      const noKey = await init({ executor: 'cluster', address: 'tcp://0.0.0.0:0', workers: 0 }).then(() => 'started', (e: unknown) => e);
+      expect(noKey).to.be.instanceOf(ClusterError).with.property('message').match(/CURVE/);
+      await shutdown();
+      const noList = await init({ executor: 'cluster', address: 'tcp://0.0.0.0:0', workers: 0, secretKey: generateKeyPair().secretKey }).then(
+        () => 'started',
+        (e: unknown) => e,
+      );
+      expect(noList).to.be.instanceOf(ParameterError).with.property('message').match(/allowedWorkerKeys/);
+    } finally {
+      await shutdown();
+    }
+  });
+});
+
+describe('runtime security: a CURVE cluster with a remote `dislib worker`', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let driverKeys: KeyPair;
+  let workerKeys: KeyPair;
+  let endpoint: string;
+  let worker: ChildProcess | undefined;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dislib-secure-'));
+    driverKeys = generateKeyPair();
+    workerKeys = generateKeyPair();
+    await writeKeyFile(join(dir, 'worker.key'), workerKeys);
+    endpoint = `tcp://127.0.0.1:${await freePort('127.0.0.1')}`;
+    await init({ executor: 'cluster', address: endpoint, secretKey: driverKeys.secretKey, allowedWorkerKeys: [workerKeys.publicKey], workers: 0, taskModules: [taskModuleUrl] });
+    worker = spawn(process.execPath, [dislibBin, 'worker', '--connect', endpoint, '--key', join(dir, 'worker.key'), '--server-key', driverKeys.publicKey], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    expect(await waitFor(() => workers().length === 1, 30_000), 'the allowlisted worker joined').to.equal(true);
+  });
+
+  after(async () => {
+    await shutdown();
+    if (worker !== undefined) await stopChild(worker);
+    await rm(dir, { recursive: true, force: true });
+    expect(workerChildren()).to.deep.equal([]);
+  });
+
+  it('runs tasks on an allowlisted `dislib worker --connect` process', async () => {
+    const [info] = workers();
+    expect(info).to.not.equal(undefined);
+    expect(await get(submit(add, [20, 22]))).to.equal(42);
+    expect(await get(submit(pid, []))).to.equal(info?.pid);
+  });
+
+  it('rejects plaintext, unknown-key and wrong-server-key clients', async () => {
+    const clients: Dealer[] = [];
+    const all: EventType[] = ['handshake', 'handshake:error:auth', 'handshake:error:protocol'];
+    /** Connects a client; its first handshake event (observed from before the connect), or 'timeout'. */
+    const connect = (ms: number, keys?: KeyPair & { serverKey: string }): Promise<string> => {
+      const d = new Dealer({ linger: 0 });
+      if (keys !== undefined) useCurveClient(d, keys);
+      const outcome = firstEvent(d, all, ms);
+      d.connect(endpoint);
+      clients.push(d);
+      return outcome;
+    };
+    try {
+      const outcomes = Promise.all([
+        connect(5000),
+        connect(5000, { ...generateKeyPair(), serverKey: driverKeys.publicKey }),
+        connect(3000, { ...workerKeys, serverKey: generateKeyPair().publicKey }),
+      ]);
+      const hello = JSON.stringify({ type: 'hello', version: 1, id: 'intruder', pid: 1, host: 'evil', address: 'tcp://127.0.0.1:1' });
+      for (const c of clients) void c.send(hello).catch(() => undefined);
+      expect(await outcomes).to.deep.equal(['handshake:error:protocol', 'handshake:error:auth', 'timeout']);
+      expect(workers().map((w) => w.id)).to.not.include('intruder');
+      expect(workers()).to.have.length(1);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+
+  it('survives 10,000 malformed messages from an allowlisted peer', async () => {
+    const [info] = workers();
+    const fuzzer = new Dealer({ linger: 0, sendHighWaterMark: 1000 });
+    useCurveClient(fuzzer, { ...workerKeys, serverKey: driverKeys.publicKey });
+    const handshake = firstEvent(fuzzer, ['handshake', 'handshake:error:auth', 'handshake:error:protocol'], 5000);
+    fuzzer.connect(endpoint);
+    try {
+      expect(await handshake).to.equal('handshake');
+      const r = rng(20261123);
+      for (let i = 0; i < 10_000; i++) await fuzzer.send(malformed(r));
+      // Still answering: tasks run on the same worker, which is still alive.
+      const sums = await getAll(Array.from({ length: 20 }, (_, i) => submit(add, [i, 1])));
+      expect(sums).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(workers().map((w) => w.id)).to.deep.equal([info?.id]);
+      expect(alive(info?.pid ?? -1)).to.equal(true);
+      expect(worker?.exitCode).to.equal(null);
+    } finally {
+      fuzzer.close();
+    }
   });
 });

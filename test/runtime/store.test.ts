@@ -30,7 +30,7 @@ describe('runtime object store', () => {
   let root: string;
   const stores: ObjectStore[] = [];
   const open = (memoryLimit: number, onBackgroundError?: (e: StoreError) => void): ObjectStore => {
-    const s = new ObjectStore({ memoryLimit, spillDir: root, ...(onBackgroundError ? { onBackgroundError } : {}) });
+    const s = new ObjectStore({ memoryLimit, target: 1, spillDir: root, ...(onBackgroundError ? { onBackgroundError } : {}) });
     stores.push(s);
     return s;
   };
@@ -157,7 +157,7 @@ describe('runtime object store', () => {
   it('reports an unwritable spill directory as a StoreError and keeps the object', async () => {
     const notADir = join(root, 'file');
     await writeFile(notADir, 'x');
-    const s = new ObjectStore({ memoryLimit: 1.5 * MB, spillDir: notADir });
+    const s = new ObjectStore({ memoryLimit: 1.5 * MB, target: 1, spillDir: notADir });
     stores.push(s);
     await s.put('a', block(1, 131072), { recomputeOnly: false });
     let err: unknown;
@@ -176,7 +176,17 @@ describe('runtime object store', () => {
     expect(s.counters.bytesUnspilled).to.be.lessThan(2 * 8 * 131072);
   });
 
+  it('keeps its objects under half the memory limit by default', async () => {
+    const s = new ObjectStore({ memoryLimit: 4.5 * MB, spillDir: root });
+    stores.push(s);
+    for (let i = 0; i < 6; i++) await s.put(`k${i}`, block(i, 131072), { recomputeOnly: false });
+    expect(s.bytesInMemory).to.be.at.most(2.25 * MB);
+    expect([0, 1, 2, 3, 4, 5].map((i) => s.where(`k${i}`))).to.deep.equal(['disk', 'disk', 'disk', 'disk', 'memory', 'memory']);
+  });
+
   it('rejects bad options', () => {
+    expect(() => new ObjectStore({ memoryLimit: MB, target: 0, spillDir: root })).to.throw(ParameterError, /target/);
+    expect(() => new ObjectStore({ memoryLimit: MB, target: 1.5, spillDir: root })).to.throw(ParameterError, /target/);
     expect(() => new ObjectStore({ memoryLimit: 0, spillDir: root })).to.throw(ParameterError, /memoryLimit/);
     expect(() => new ObjectStore({ memoryLimit: 1, spillDir: '' })).to.throw(ParameterError, /spillDir/);
   });

@@ -5,6 +5,7 @@ Lloyd iteration does not depend on where the centers start, and time per iterati
 differencing (T(1 + iters) - T(1)) / iters, which removes the initialisation.
 """
 import os
+import sys
 
 import numpy as np
 import pyspark
@@ -15,6 +16,7 @@ from pyspark.sql import SparkSession
 from common import fit_times, parse_args, report, timed
 
 args = parse_args()
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Python workers need this venv's numpy
 mem = os.environ.get("SPARK_DRIVER_MEMORY", "12g")
 spark = (SparkSession.builder.master(f"local[{args.threads}]").appName("kmeans-bench")
          .config("spark.driver.memory", mem).config("spark.ui.enabled", "false")

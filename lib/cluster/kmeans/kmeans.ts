@@ -14,7 +14,6 @@ import { ParameterError } from '../../errors.js';
 import { get, submit, type Future } from '../../runtime/index.js';
 import { initialCenters, type KMeansInit } from './init.js';
 import {
-  centersTask,
   farthestTask,
   mergeFarthestTask,
   mergeStepsTask,
@@ -70,13 +69,6 @@ const SPECS: ParamSpecs<KMeansParams> = {
   arity: { default: 50, check: integer(2) },
   randomState: { default: undefined, check: seed },
 };
-
-/** Result of one pass over the data with fixed centers. */
-interface Pass {
-  partial: StepPartial;
-  /** Future of the centers used (kept for an empty-cluster relocation pass; the caller disposes it). */
-  centers: Future<Float64Array | Float32Array>;
-}
 
 /**
  * K-means clustering by Lloyd's algorithm: one task per row block and iteration computes the nearest
@@ -152,11 +144,9 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
     let iteration = 0;
     while (iteration < p.maxIter) {
       iteration++;
-      const pass = await this.#pass(data, centers, iteration === 1 && p.tol > 0);
-      const { partial } = pass;
+      const partial = await this.#pass(data, centers, iteration === 1 && p.tol > 0);
       if (partial.moments !== null) tolerance = (partial.moments.m2.reduce((s, v) => s + v, 0) / (partial.moments.n * d)) * p.tol;
-      if (partial.counts.some((c) => c === 0)) await this.#relocateEmpty(data, pass, k);
-      pass.centers.dispose();
+      if (partial.counts.some((c) => c === 0)) await this.#relocateEmpty(data, centers, partial);
       const next = meanCenters(partial, centers, k, d);
       shift = squaredShift(next, centers);
       centers = next;
@@ -169,11 +159,7 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
       });
       if (shift <= tolerance) break;
     }
-    if (shift !== 0) {
-      const last = await this.#pass(data, centers, false);
-      last.centers.dispose();
-      inertia = last.partial.inertia;
-    }
+    if (shift !== 0) inertia = (await this.#pass(data, centers, false)).inertia;
     this.setFitted({ clusterCenters: toRows(centers, k, d), inertia, nIter: iteration, nFeaturesIn: d });
     return this;
   }
@@ -190,9 +176,8 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
     const data = checkDsArray(x, 'x');
     checkColumns(data, 'x', state.nFeaturesIn, this.estimatorName);
     const k = state.clusterCenters.length;
-    const centers = submit(centersTask, [Float64Array.from(state.clusterCenters.flat()), data.dtype]);
+    const centers = Float64Array.from(state.clusterCenters.flat());
     const blocks = data.blocks.map((row) => [submit(predictTask, [row, centers, k]) as Future<Block>]);
-    centers.dispose();
     return DsArray.fromBlocks(blocks, [data.shape[0], 1], [data.blockSize[0], 1], { dtype: 'float64' });
   }
 
@@ -212,9 +197,7 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
     const state = this.fitted('score()');
     const data = checkDsArray(x, 'x');
     checkColumns(data, 'x', state.nFeaturesIn, this.estimatorName);
-    const pass = await this.#pass(data, Float64Array.from(state.clusterCenters.flat()), false);
-    pass.centers.dispose();
-    return -pass.partial.inertia;
+    return -(await this.#pass(data, Float64Array.from(state.clusterCenters.flat()), false)).inertia;
   }
 
   protected checkState(state: unknown): KMeansState {
@@ -229,14 +212,17 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
     return { clusterCenters, inertia, nIter, nFeaturesIn };
   }
 
-  /** One pass over `x` with fixed centers: per-block steps reduced in the tree, one synchronisation. */
-  async #pass(x: DsArray, centers: Float64Array, withMoments: boolean): Promise<Pass> {
+  /**
+   * One pass over `x` with fixed centers: per-block steps reduced in the tree, one synchronisation.
+   * The centers travel by value with every step (not as a future computed on one worker), so no step
+   * waits for a peer transfer from a worker that is busy with its own steps.
+   */
+  async #pass(x: DsArray, centers: Float64Array, withMoments: boolean): Promise<StepPartial> {
     const k = centers.length / x.shape[1];
-    const typed = submit(centersTask, [centers, x.dtype]);
-    const parts = x.blocks.map((row) => submit(stepTask, [row, typed, k, withMoments]));
+    const parts = x.blocks.map((row) => submit(stepTask, [row, centers, k, withMoments]));
     const root = treeReduce(parts, this.getParams().arity, mergeStepsTask);
     try {
-      return { partial: await get(root), centers: typed };
+      return await get(root);
     } finally {
       root.dispose();
     }
@@ -244,15 +230,15 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
 
   /**
    * scikit-learn's relocation of empty clusters: the j-th empty cluster (in index order) takes the j-th
-   * row farthest from its nearest center (distance descending, then row index), which leaves its old
-   * cluster. Updates the partial sums and counts in place.
+   * row farthest from its nearest center among `centers` (those of the step; distance descending, then
+   * row index), which leaves its old cluster. Updates the step's sums and counts in place.
    */
-  async #relocateEmpty(x: DsArray, pass: Pass, k: number): Promise<void> {
-    const { sums, counts } = pass.partial;
+  async #relocateEmpty(x: DsArray, centers: Float64Array, partial: StepPartial): Promise<void> {
+    const { sums, counts } = partial;
     const empty = [...counts.keys()].filter((c) => counts[c] === 0);
     const d = x.shape[1];
     const br = x.blockSize[0];
-    const parts = x.blocks.map((row, b) => submit(farthestTask, [row, pass.centers, k, empty.length, b * br]));
+    const parts = x.blocks.map((row, b) => submit(farthestTask, [row, centers, counts.length, empty.length, b * br]));
     const root = treeReduce(parts, this.getParams().arity, mergeFarthestTask);
     let far: Farthest;
     try {

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { Block, DenseBlock, DType } from '../../dsarray/block.js';
+import type { Block, DenseBlock } from '../../dsarray/block.js';
 import { Random } from '../../base/random.js';
 import { ParameterError } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
@@ -37,11 +37,6 @@ export interface Farthest {
   /** Their values, row-major (length x d). */
   rows: Float64Array;
 }
-
-/** The driver's float64 centers in the dtype of the data: one future per iteration, read by every step. */
-export const centersTask = defineTask('kmeans.centers', (centers: Float64Array, dtype: DType): FloatArray =>
-  dtype === 'float32' ? Float32Array.from(centers) : centers,
-);
 
 /** One Lloyd step over a row block: fused nearest-center search and per-center sums (dense), or CSR dot products. */
 export const stepTask = defineTask(

@@ -37,6 +37,23 @@ export function assembleDense(
   return { kind: 'dense', rows, cols: width, data };
 }
 
+/**
+ * A parse task returns its rows in this many pieces, so that a block is assembled from the pieces it
+ * overlaps rather than from whole ranges (what moves between workers is about the block's size).
+ */
+export const PIECES_PER_RANGE = 16;
+
+/** Rows of each of the `pieces` pieces of `rows` rows (as even as possible, in order). */
+export function pieceRows(rows: number, pieces = PIECES_PER_RANGE): number[] {
+  return Array.from({ length: pieces }, (_, p) => Math.floor(((p + 1) * rows) / pieces) - Math.floor((p * rows) / pieces));
+}
+
+/** Cuts a row-major `rows x cols` matrix into {@link pieceRows} pieces of consecutive rows (views, no copy). */
+export function splitRows(values: Float64Array, rows: number, cols: number, pieces = PIECES_PER_RANGE): Float64Array[] {
+  let r = 0;
+  return pieceRows(rows, pieces).map((n) => values.subarray(r * cols, (r += n) * cols));
+}
+
 /** Rows of a piece that fall in one row block. */
 export interface PieceSlice {
   piece: number;

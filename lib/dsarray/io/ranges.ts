@@ -14,7 +14,7 @@ const CR = 0x0d;
 /** Range sizes the planner picks between: big enough to amortise a task, small enough to balance. */
 export const MIN_RANGE_BYTES = 4 << 20;
 /** Upper bound of a planned range (a range's parsed doubles are held in memory until assembled). */
-export const MAX_RANGE_BYTES = 64 << 20;
+export const MAX_RANGE_BYTES = 32 << 20;
 
 /**
  * Cuts `[0, size)` into byte ranges of about `rangeBytes` each; without `rangeBytes`, about four ranges
@@ -30,22 +30,32 @@ export function planByteRanges(size: number, workers: number, rangeBytes?: numbe
   return out;
 }
 
-/** The bytes of a range aligned to whole lines: `bytes[from, to)` holds its lines. */
+/** A Buffer view of `bytes` (no copy): its indexOf is memchr, several times faster than a typed array's. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The bytes of a range aligned to whole lines: `bytes[from, to)` holds its lines (`bytes` may hold more). */
 export interface AlignedRange {
   bytes: Uint8Array;
   from: number;
   to: number;
 }
 
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
+/** Bytes per read call: large single reads are slower than a loop of moderate ones. */
+const READ_CHUNK = 4 << 20;
+/** Room left after a range for the end of its last line, so that it rarely needs a second buffer. */
+const SLACK = 64 << 10;
+
+/** Reads `[position, position + length)` into `buf` at `offset`; returns the bytes read (less at EOF). */
+async function readInto(fh: FileHandle, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
   let got = 0;
   while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    const { bytesRead } = await fh.read(buf, offset + got, Math.min(READ_CHUNK, length - got), position + got);
     if (bytesRead === 0) break;
     got += bytesRead;
   }
-  return got === length ? buf : buf.subarray(0, got);
+  return got;
 }
 
 /**
@@ -53,38 +63,29 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
  * above). Reads past `end` only as far as the newline that ends the range's last line.
  */
 export async function readAlignedRange(fh: FileHandle, start: number, end: number, size: number): Promise<AlignedRange> {
-  let bytes = await readAt(fh, start, end - start);
+  let bytes: Uint8Array = Buffer.allocUnsafe(end - start + (end < size ? SLACK : 0));
+  let len = await readInto(fh, bytes, 0, end - start, start);
   let from = 0;
   if (start > 0) {
-    const nl = bytes.indexOf(NL);
+    const nl = asBuffer(bytes).indexOf(NL);
     // No newline in [start, end): the line crossing `start` also crosses `end`, so the range is empty.
-    if (nl < 0) return { bytes: new Uint8Array(0), from: 0, to: 0 };
+    if (nl < 0 || nl >= len) return { bytes: new Uint8Array(0), from: 0, to: 0 };
     from = nl + 1;
   }
-  if (end >= size) return { bytes, from, to: bytes.length };
-  // Extend to the first newline after `end` (at most to the end of the file), doubling the chunk.
-  const chunks: Uint8Array[] = [bytes];
-  let total = bytes.length;
-  let pos = end;
-  let chunk = 64 << 10;
-  let tail = -1;
-  while (pos < size) {
-    const next = await readAt(fh, pos, Math.min(chunk, size - pos));
-    if (next.length === 0) break;
-    tail = next.indexOf(NL);
-    chunks.push(tail < 0 ? next : next.subarray(0, tail + 1));
-    total += tail < 0 ? next.length : tail + 1;
-    if (tail >= 0) break;
-    pos += next.length;
-    chunk *= 2;
+  // Extend to the first newline at or after `end` (at most to the end of the file), growing the buffer.
+  let scanned = len;
+  while (start + len < size) {
+    if (len === bytes.length) {
+      const grown = Buffer.allocUnsafe(bytes.length * 2);
+      grown.set(bytes.subarray(0, len));
+      bytes = grown;
+    }
+    len += await readInto(fh, bytes, len, Math.min(bytes.length - len, size - start - len), start + len);
+    const nl = asBuffer(bytes).indexOf(NL, scanned);
+    if (nl >= 0 && nl < len) return { bytes, from, to: nl + 1 };
+    scanned = len;
   }
-  bytes = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    bytes.set(c, o);
-    o += c.length;
-  }
-  return { bytes, from, to: total };
+  return { bytes, from, to: len };
 }
 
 /** Opens `path` read-only, runs `fn`, and closes it whatever happens. */
@@ -99,15 +100,16 @@ export async function withFile<T>(path: string, fn: (fh: FileHandle) => Promise<
 
 /** Number of lines in `bytes[from, to)`: newlines, plus one for a last line without a newline. */
 export function countLines(bytes: Uint8Array, from: number, to: number): number {
+  const buf = asBuffer(bytes);
   let n = 0;
-  for (let i = bytes.indexOf(NL, from); i >= 0 && i < to; i = bytes.indexOf(NL, i + 1)) n++;
+  for (let i = buf.indexOf(NL, from); i >= 0 && i < to; i = buf.indexOf(NL, i + 1)) n++;
   if (to > from && bytes[to - 1] !== NL) n++;
   return n;
 }
 
 /** Offset just after the newline that ends the line starting at `from` (or `to` when it is the last). */
 export function nextLine(bytes: Uint8Array, from: number, to: number): number {
-  const i = bytes.indexOf(NL, from);
+  const i = asBuffer(bytes).indexOf(NL, from);
   return i < 0 || i >= to ? to : i + 1;
 }
 

@@ -69,12 +69,12 @@ export async function loadSvmlightFile(
     const colEdges = blockOffsets(nFeatures, bs[1]);
     const slices = rowBlockSlices(metas.map((m) => m.rows), bs[0]);
     const xBlocks = slices.map((sl) => {
-      const pieces = sl.map((s) => parsed[s.piece]![1]);
+      const pieces = sl.map((s) => (parsed[s.piece] as (typeof parsed)[number])[1]);
       const [offsets, counts] = [sl.map((s) => s.offset), sl.map((s) => s.count)];
       return colEdges.slice(1).map((c1, j) => submit(assembleCsrTask, [pieces, offsets, counts, colEdges[j] as number, c1]));
     });
     const yBlocks = slices.map((sl) => {
-      const pieces = sl.map((s) => parsed[s.piece]![2]);
+      const pieces = sl.map((s) => (parsed[s.piece] as (typeof parsed)[number])[2]);
       return [submit(assembleDenseTask, [pieces, sl.map((s) => s.offset), sl.map((s) => s.count), 1, 0, 1, 'float64'])];
     });
     return [

@@ -3,15 +3,15 @@
  * the driver's submits resolve to these functions by name.
  */
 import { defineTask } from '../../runtime/index.js';
-import { assembleDense } from './assemble.js';
+import { PIECES_PER_RANGE, assembleDense } from './assemble.js';
 import { readNpyBlock, writeNpyRows } from './npy-block.js';
 import { assembleCsr, parseSvmlightRange } from './svmlight-range.js';
 import { readHdf5Block } from './hdf5-file.js';
 import { formatTxtRows } from './txt-format.js';
 import { parseTxtRange } from './txt-range.js';
 
-/** Parses one byte range of a text file: `[meta, values]`. */
-export const parseTxtRangeTask = defineTask('dsarray.io.parseTxtRange', parseTxtRange, { nReturns: 2 });
+/** Parses one byte range of a text file: `[meta, ...pieces of its values]`. */
+export const parseTxtRangeTask = defineTask('dsarray.io.parseTxtRange', parseTxtRange, { nReturns: 1 + PIECES_PER_RANGE });
 
 /** Cuts one dense block out of parsed row pieces. */
 export const assembleDenseTask = defineTask('dsarray.io.assembleDense', assembleDense);

@@ -4,8 +4,9 @@
  * {@link TxtRangeFailure} with a line number relative to the range, which the driver makes absolute.
  */
 import { kernels } from '../../kernels/index.js';
+import { PIECES_PER_RANGE, splitRows } from './assemble.js';
 import { clip } from './txt-errors.js';
-import { countLines, isBlankLine, nextLine, readAlignedRange, withFile } from './ranges.js';
+import { asBuffer, countLines, isBlankLine, nextLine, readAlignedRange, withFile } from './ranges.js';
 
 /** What went wrong in a range; `line` counts from 1 at the range's first line. */
 export interface TxtRangeFailure {
@@ -29,7 +30,7 @@ export interface TxtRangeMeta {
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
-const NONE = new Float64Array(0);
+const NONE: Float64Array[] = splitRows(new Float64Array(0), 0, 0);
 
 /** Start of the first empty line after the line at `from` (numpy skips empty lines; the kernel does not). */
 function nextEmptyLine(buf: Buffer, from: number, to: number): number {
@@ -67,7 +68,8 @@ function failure(kind: TxtRangeFailure['kind'], line: number, column: number, ex
  * Parses the lines of byte range `[start, end)` of the file at `path` (`size` bytes). The range at 0
  * skips a UTF-8 BOM and, with `skipHeader`, the first line. Empty lines are skipped (as numpy does).
  *
- * @returns the range's meta and its rows x cols values (row-major; empty on failure)
+ * @returns the range's meta, then its rows x cols values (row-major; empty on failure) in
+ *   {@link PIECES_PER_RANGE} pieces of consecutive rows
  */
 export async function parseTxtRange(
   path: string,
@@ -76,18 +78,18 @@ export async function parseTxtRange(
   size: number,
   delimiter: number,
   skipHeader: boolean,
-): Promise<[TxtRangeMeta, Float64Array]> {
+): Promise<[TxtRangeMeta, ...Float64Array[]]> {
   let range;
   try {
     range = await withFile(path, (fh) => readAlignedRange(fh, start, end, size));
   } catch (err) {
     const found = err instanceof Error ? err.message : String(err);
-    return [{ lines: 0, rows: 0, cols: 0, firstRowLine: 0, failure: failure('io', 0, 0, 'a readable file', found) }, NONE];
+    return [{ lines: 0, rows: 0, cols: 0, firstRowLine: 0, failure: failure('io', 0, 0, 'a readable file', found) }, ...NONE];
   }
   const { bytes, to } = range;
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buf = asBuffer(bytes);
   let p = range.from;
-  if (start === 0 && BOM.every((b, i) => bytes[i] === b)) p = 3;
+  if (start === 0 && to >= 3 && BOM.every((b, i) => bytes[i] === b)) p = 3;
   const lines = countLines(bytes, p, to);
   let line = 1;
   if (start === 0 && skipHeader && p < to) {
@@ -108,28 +110,30 @@ export async function parseTxtRange(
     // otherwise judge the segment's next lines against a ragged first one).
     const width = countFields(bytes, p, to, delimiter);
     if (cols < 0) [cols, firstRowLine] = [width, line];
-    else if (width !== cols) return [meta(failure('ragged', line, Math.min(cols, width) + 1, `${cols} fields`, `${width} fields`)), NONE];
+    else if (width !== cols) return [meta(failure('ragged', line, Math.min(cols, width) + 1, `${cols} fields`, `${width} fields`)), ...NONE];
     const q = nextEmptyLine(buf, p, to);
     const r = kernels().parseCsv(bytes, p, q, delimiter);
     if ('error' in r) {
       const at = line + r.line - 1;
-      if (r.error === 'ragged') return [meta(failure('ragged', at, r.column, r.expected, r.found)), NONE];
-      if (r.error === 'empty') return [meta(failure('empty', at, r.column, r.expected, r.found)), NONE];
+      if (r.error === 'ragged') return [meta(failure('ragged', at, r.column, r.expected, r.found)), ...NONE];
+      if (r.error === 'empty') return [meta(failure('empty', at, r.column, r.expected, r.found)), ...NONE];
       const text = fieldAt(bytes, p, q, r.line, r.column, delimiter);
       const kind = text.startsWith('"') || text.startsWith("'") ? 'quoted' : 'non-numeric';
-      return [meta(failure(kind, at, r.column, 'a number', clip(JSON.stringify(text)))), NONE];
+      return [meta(failure(kind, at, r.column, 'a number', clip(JSON.stringify(text)))), ...NONE];
     }
     parts.push(r.values);
     rows += r.rows;
     line += countLines(bytes, p, q);
     p = q;
   }
-  if (parts.length === 1) return [meta(), parts[0] as Float64Array];
-  const values = new Float64Array(rows * Math.max(cols, 0));
-  let o = 0;
-  for (const v of parts) {
-    values.set(v, o);
-    o += v.length;
+  let values = parts[0] ?? new Float64Array(0);
+  if (parts.length > 1) {
+    values = new Float64Array(rows * cols);
+    let o = 0;
+    for (const v of parts) {
+      values.set(v, o);
+      o += v.length;
+    }
   }
-  return [meta(), values];
+  return [meta(), ...splitRows(values, rows, Math.max(cols, 0))];
 }

@@ -1,7 +1,7 @@
 /**
  * `loadTxtFile`: a delimited numeric text file into a dense ds-array. The driver only stats the file
- * and plans; workers read and parse byte ranges (layer 1) and cut blocks out of the parsed ranges
- * (layer 2).
+ * and plans; workers read and parse byte ranges (layer 1) and cut blocks out of the pieces of the
+ * parsed ranges they overlap (layer 2).
  */
 import { availableParallelism } from 'node:os';
 import { DataFormatError, ParameterError } from '../../errors.js';
@@ -9,7 +9,7 @@ import { getAll, submit, submitMany, workers, type Future } from '../../runtime/
 import type { DType } from '../block.js';
 import { DsArray } from '../dsarray.js';
 import { blockOffsets, normalizeBlockSize } from '../grid.js';
-import { rowBlockSlices } from './assemble.js';
+import { pieceRows, rowBlockSlices } from './assemble.js';
 import { checkDType, statDataFile } from './options.js';
 import { firstLines, planByteRanges } from './ranges.js';
 import { assembleDenseTask, parseTxtRangeTask } from './tasks.js';
@@ -101,31 +101,27 @@ export async function loadTxtFile(path: string, blockSize: readonly [number, num
   const parsed = planByteRanges(size, nWorkers, rangeBytes).map(([s, e]) =>
     submitMany(parseTxtRangeTask, [path, s, e, size, delimiter, skipHeader]),
   );
-  const release = (): void => parsed.forEach(([m, v]) => (m.dispose(), v.dispose()));
-  let metas: TxtRangeMeta[];
-  let cols: number;
   try {
-    metas = await getAll(parsed.map(([m]) => m));
-    cols = checkRanges(path, metas, skipHeader);
-  } catch (err) {
-    release();
-    throw err;
+    const metas = await getAll(parsed.map((fs) => fs[0] as Future<TxtRangeMeta>));
+    const cols = checkRanges(path, metas, skipHeader);
+    const rows = metas.reduce((s, m) => s + m.rows, 0);
+    if (rows === 0) {
+      throw new DataFormatError(path, 'no data rows', { line: 1, expected: 'a row of numbers', found: skipHeader ? 'only a header' : 'only blank lines' });
+    }
+    const bs = normalizeBlockSize(blockSize, [rows, cols]);
+    const colEdges = blockOffsets(cols, bs[1]);
+    const pieces = parsed.flatMap((fs) => fs.slice(1) as Future<Float64Array>[]);
+    const blocks = rowBlockSlices(metas.flatMap((m) => pieceRows(m.rows)), bs[0]).map((slices) => {
+      const inputs = slices.map((s) => pieces[s.piece] as Future<Float64Array>);
+      const offsets = slices.map((s) => s.offset);
+      const counts = slices.map((s) => s.count);
+      return colEdges.slice(1).map((c1, j) => submit(assembleDenseTask, [inputs, offsets, counts, cols, colEdges[j] as number, c1, dtype]));
+    });
+    return DsArray.fromBlocks(blocks, [rows, cols], bs, { dtype, sparse: false });
+  } finally {
+    // The assemble tasks hold what they need; the driver's handles on the parsed ranges can go.
+    for (const f of parsed.flat()) f.dispose();
   }
-  const rows = metas.reduce((s, m) => s + m.rows, 0);
-  if (rows === 0) {
-    release();
-    throw new DataFormatError(path, 'no data rows', { line: 1, expected: 'a row of numbers', found: skipHeader ? 'only a header' : 'only blank lines' });
-  }
-  const bs = normalizeBlockSize(blockSize, [rows, cols]);
-  const colEdges = blockOffsets(cols, bs[1]);
-  const blocks = rowBlockSlices(metas.map((m) => m.rows), bs[0]).map((slices) => {
-    const pieces = slices.map((s) => (parsed[s.piece] as [Future<TxtRangeMeta>, Future<Float64Array>])[1]);
-    const offsets = slices.map((s) => s.offset);
-    const counts = slices.map((s) => s.count);
-    return colEdges.slice(1).map((c1, j) => submit(assembleDenseTask, [pieces, offsets, counts, cols, colEdges[j] as number, c1, dtype]));
-  });
-  release();
-  return DsArray.fromBlocks(blocks, [rows, cols], bs, { dtype, sparse: false });
 }
 
 /** Alias of {@link loadTxtFile} with dislib's name. */

@@ -3,10 +3,12 @@
  *
  * Every field gives the double that `Number.parseFloat` gives. The scanner reads the decimal mantissa w as
  * an integer and the power of ten e10 straight from the bytes; when w < 2^53 and |e10| <= 22 both are exact
- * doubles, so one multiply or divide is correctly rounded (Clinger's fast path). Any other number is handed
- * to `Number.parseFloat` on its own text, already validated by the scanner, so the result is always
- * bit-identical. Fields are split exactly at the delimiter; spaces and tabs around a field are ignored;
- * `nan`, `inf`, `infinity` are accepted in any case with an optional sign (numpy's spellings). Lines end in
+ * doubles, so one multiply or divide is correctly rounded (Clinger's fast path). Mantissas of 16 to 19
+ * digits with |e10| <= 22 go through the exact double-double rounding of decimal.ts. Any other number, and
+ * any case that rounding leaves undecided (ties), is handed to `Number.parseFloat` on its own text, already
+ * validated by the scanner, so the result is always bit-identical. Fields are split exactly at the
+ * delimiter; spaces and tabs around a field are ignored; `nan`, `inf`, `infinity` are accepted in any
+ * case with an optional sign (numpy's spellings). Lines end in
  * LF or CRLF; blank lines may only close the range. Malformed input gives a failure object (ragged,
  * non-numeric or empty with a 1-based line and field number), never an exception.
  *
@@ -14,6 +16,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { CsvParseFailure, CsvParseResult } from '../types.js';
+import { decimalToDouble } from './decimal.js';
 
 const POW10 = new Float64Array(23).map((_, i) => 10 ** i);
 const TWO53 = 2 ** 53;
@@ -21,6 +24,9 @@ const TWO53 = 2 ** 53;
 const EXP_CAP = 1_000_000;
 const LF = 10, CR = 13, SPACE = 32, TAB = 9, PLUS = 43, MINUS = 45, DOT = 46, ZERO = 48;
 const FOUND_MAX = 40;
+/** Leading digits of a long mantissa that go into one exact double (10^15 < 2^53), and the most digits handled. */
+const HI_DIGITS = 15;
+const MAX_DIGITS = 19;
 
 /** The words accepted in place of a number, lower case, longest first where one is a prefix of another. */
 const WORDS: ReadonlyArray<[Uint8Array, number]> = [
@@ -78,6 +84,7 @@ class Scanner {
       }
     }
     if (!any) return -1;
+    const mantissaEnd = p;
     if (p < e && (b[p]! | 0x20) === 0x65) {
       let q = p + 1;
       let eneg = false;
@@ -94,10 +101,30 @@ class Scanner {
     // w < 2^53 means every partial w * 10 + d was below 2^53 too, hence exact.
     let v: number;
     if (w === 0) v = 0;
-    else if (w < TWO53 && e10 >= -22 && e10 <= 22) v = e10 < 0 ? w / POW10[-e10]! : w * POW10[e10]!;
-    else v = Number.parseFloat(this.slice(s, p));
+    else if (e10 < -22 || e10 > 22) v = Number.parseFloat(this.slice(s, p));
+    else if (w < TWO53) v = e10 < 0 ? w / POW10[-e10]! : w * POW10[e10]!;
+    else if (Number.isNaN((v = this.longMantissa(s, mantissaEnd, e10)))) v = Number.parseFloat(this.slice(s, p));
     this.value = neg ? -v : v;
     return p;
+  }
+
+  /**
+   * The value of the mantissa digits in [s, end) (a '.' among them) times 10^e10 through
+   * {@link decimalToDouble}, or NaN when it has more than 19 significant digits or is undecided there.
+   */
+  private longMantissa(s: number, end: number, e10: number): number {
+    const b = this.bytes;
+    let hi = 0;
+    let lo = 0;
+    let nd = 0;
+    for (let p = s; p < end; p++) {
+      const d = b[p]! - ZERO;
+      if (d < 0 || (nd === 0 && d === 0)) continue; // the '.' and leading zeros
+      if (nd < HI_DIGITS) hi = hi * 10 + d;
+      else lo = lo * 10 + d;
+      if (++nd > MAX_DIGITS) return NaN;
+    }
+    return decimalToDouble(hi, lo, nd - HI_DIGITS, e10);
   }
 
   /** Match inf / infinity / nan (any case) at p. */
@@ -119,18 +146,23 @@ class Scanner {
 
 const isBlank = (c: number, delim: number): boolean => (c === SPACE || c === TAB) && c !== delim;
 
-/** End of the line starting at p: the index of its LF, or e. */
-function lineEnd(bytes: Uint8Array, p: number, e: number): number {
-  const nl = bytes.indexOf(LF, p);
-  return nl < 0 || nl >= e ? e : nl;
+/** Whether a line ends at i: the range's end, an LF, or a CR before an LF or the range's end. */
+const endsLine = (bytes: Uint8Array, i: number, e: number): boolean =>
+  i === e || bytes[i] === LF || (bytes[i] === CR && (i + 1 === e || bytes[i + 1] === LF));
+
+/** Start of the line after the one whose terminator (as accepted by endsLine) is at i. */
+const nextLine = (bytes: Uint8Array, i: number, e: number): number => (i === e ? e : bytes[i] === CR ? Math.min(i + 2, e) : i + 1);
+
+/** End of the content of the line containing i (before its LF, or CR LF). */
+function contentEnd(bytes: Uint8Array, i: number, e: number): number {
+  while (!endsLine(bytes, i, e)) i++;
+  return i;
 }
 
-/** End of a line's content (before a CR that precedes the LF). */
-const contentEnd = (bytes: Uint8Array, p: number, le: number): number => (le > p && bytes[le - 1] === CR ? le - 1 : le);
-
-function isBlankLine(bytes: Uint8Array, p: number, ce: number, delim: number): boolean {
-  while (p < ce && isBlank(bytes[p]!, delim)) p++;
-  return p === ce;
+/** Skip blanks from p; the first non-blank index. */
+function skipBlanks(bytes: Uint8Array, p: number, e: number, delim: number): number {
+  while (p < e && isBlank(bytes[p]!, delim)) p++;
+  return p;
 }
 
 function countFields(bytes: Uint8Array, p: number, ce: number, delim: number): number {
@@ -145,8 +177,9 @@ function ragged(line: number, cols: number, count: number): CsvParseFailure {
   return { error: 'ragged', line, column: Math.min(count, cols) + 1, expected: plural(cols), found: plural(count) };
 }
 
-/** The failure for the field starting at q (blanks skipped) of the line ending at ce. */
-function fieldFailure(sc: Scanner, bytes: Uint8Array, line: number, column: number, q: number, ce: number, delim: number): CsvParseFailure {
+/** The failure for the field starting at q (blanks skipped). */
+function fieldFailure(sc: Scanner, bytes: Uint8Array, e: number, line: number, column: number, q: number, delim: number): CsvParseFailure {
+  const ce = contentEnd(bytes, q, e);
   let fe = q;
   while (fe < ce && bytes[fe] !== delim) fe++;
   while (fe > q && isBlank(bytes[fe - 1]!, delim)) fe--;
@@ -158,50 +191,48 @@ function fieldFailure(sc: Scanner, bytes: Uint8Array, line: number, column: numb
 
 /** Parse bytes [start, end) of numeric delimited text (see Kernels.parseCsv). */
 export function parseCsv(bytes: Uint8Array, start: number, end: number, delim: number): CsvParseResult | CsvParseFailure {
-  // Columns come from the first non-blank line; rows are bounded by the number of lines.
-  let lines = 0;
-  for (let q = start; q < end; lines++) q = lineEnd(bytes, q, end) + 1;
-  let first = start;
-  let firstEnd = start;
-  for (;;) {
-    if (first >= end) return { values: new Float64Array(0), rows: 0, cols: 0 };
-    const le = lineEnd(bytes, first, end);
-    firstEnd = contentEnd(bytes, first, le);
-    if (!isBlankLine(bytes, first, firstEnd, delim)) break;
-    first = le + 1;
-  }
+  // Columns come from the first non-blank line.
+  let first = skipBlanks(bytes, start, end, delim);
+  while (first < end && endsLine(bytes, first, end)) first = skipBlanks(bytes, nextLine(bytes, first, end), end, delim);
+  if (first >= end) return { values: new Float64Array(0), rows: 0, cols: 0 };
+  const firstEnd = contentEnd(bytes, first, end);
   const cols = countFields(bytes, first, firstEnd, delim);
-  const values = new Float64Array(lines * cols);
+  // Capacity from the first line's length, grown by half when the guess falls short.
+  let values = new Float64Array(cols * (Math.ceil((end - start) / (firstEnd - first + 1)) + 16));
   const sc = new Scanner(bytes, start, end);
-  let rows = 0;
+  let o = 0;
   let line = 0;
   let blankLine = 0;
   for (let p = start; p < end; ) {
     line++;
-    const le = lineEnd(bytes, p, end);
-    const ce = contentEnd(bytes, p, le);
-    if (isBlankLine(bytes, p, ce, delim)) {
+    let q = skipBlanks(bytes, p, end, delim);
+    if (endsLine(bytes, q, end)) {
       if (blankLine === 0) blankLine = line;
-      p = le + 1;
+      p = nextLine(bytes, q, end);
       continue;
     }
     if (blankLine !== 0) return { error: 'empty', line: blankLine, column: 1, expected: 'a number', found: 'a blank line' };
-    let o = rows * cols;
+    if (o + cols > values.length) {
+      const grown = new Float64Array(Math.max(values.length + (values.length >> 1), o + cols));
+      grown.set(values);
+      values = grown;
+    }
     let col = 0;
-    for (let q = p; ; ) {
-      while (q < ce && isBlank(bytes[q]!, delim)) q++;
-      let ne = sc.scan(q, ce);
-      if (ne >= 0) while (ne < ce && isBlank(bytes[ne]!, delim)) ne++;
-      if (ne < 0 || (ne < ce && bytes[ne] !== delim)) return fieldFailure(sc, bytes, line, col + 1, q, ce, delim);
-      if (col === cols) return ragged(line, cols, countFields(bytes, p, ce, delim));
+    for (;;) {
+      let ne = sc.scan(q, end);
+      if (ne >= 0) ne = skipBlanks(bytes, ne, end, delim);
+      const last = ne >= 0 && endsLine(bytes, ne, end);
+      if (!last && (ne < 0 || bytes[ne] !== delim)) return fieldFailure(sc, bytes, end, line, col + 1, q, delim);
+      if (col === cols) return ragged(line, cols, countFields(bytes, p, contentEnd(bytes, p, end), delim));
       values[o++] = sc.value;
       col++;
-      if (ne === ce) break;
-      q = ne + 1;
+      if (last) {
+        p = nextLine(bytes, ne, end);
+        break;
+      }
+      q = skipBlanks(bytes, ne + 1, end, delim);
     }
     if (col !== cols) return ragged(line, cols, col);
-    rows++;
-    p = le + 1;
   }
-  return { values: rows * cols === values.length ? values : values.slice(0, rows * cols), rows, cols };
+  return { values: o === values.length ? values : values.slice(0, o), rows: o / cols, cols };
 }
