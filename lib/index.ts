@@ -10,6 +10,7 @@ export * from './kernels/index.js';
 
 // --- runtime (lib/runtime) ---
 export * from './runtime/index.js';
+export { generateKeyPair, publicKeyOf, readKeyFile, readPublicKey, writeKeyFile, type KeyPair } from './runtime/security.js';
 
 // --- ds-array (lib/dsarray) ---
 export * from './dsarray/index.js';

@@ -12,14 +12,14 @@
  * two sums are compared. Writes bench/results/io.json. numpy comes from bench/.venv.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTxtFile } from '../../lib/dsarray/io/index.js';
 import { kernelBackend } from '../../lib/kernels/index.js';
-import { getAll, init, shutdown, submit } from '../../lib/runtime/index.js';
+import { getAll, init, shutdown, submit, workers } from '../../lib/runtime/index.js';
 import { blockSum, ioBenchTaskModule } from './tasks.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -73,21 +73,42 @@ async function generate(path: string, bytes: number): Promise<void> {
   }
 }
 
-async function dislibOnce(path: string): Promise<{ seconds: number; sum: number; shape: readonly number[] }> {
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) used so far by this process and the workers; NaN without /proc. */
+function cpuSeconds(): number {
+  const self = process.cpuUsage();
+  let total = (self.user + self.system) / 1e6;
+  for (const { pid } of workers()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    } catch {
+      return NaN;
+    }
+  }
+  return total;
+}
+
+async function dislibOnce(path: string): Promise<{ seconds: number; cpu: number; sum: number; shape: readonly number[] }> {
+  const c0 = cpuSeconds();
   const t0 = performance.now();
   const x = await loadTxtFile(path, [65536, cols]);
   const sums = await getAll(x.blocks.flat().map((b) => submit(blockSum, [b])));
   const sum = sums.reduce((a, b) => a + b, 0);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds() - c0;
   for (const f of x.blocks.flat()) f.dispose();
-  return { seconds, sum, shape: x.shape };
+  return { seconds, cpu, sum, shape: x.shape };
 }
 
-function numpyOnce(path: string): { seconds: number; sum: number; shape: number[]; version: string } {
+function numpyOnce(path: string): { seconds: number; cpu: number; sum: number; shape: number[]; version: string } {
   const r = spawnSync(python, [`${root}bench/io/numpy_loadtxt.py`, path], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`numpy_loadtxt.py failed: ${r.stderr}`);
-  const out = JSON.parse(r.stdout) as { times: number[]; sum: number; shape: number[]; numpy: string };
-  return { seconds: out.times[0] as number, sum: out.sum, shape: out.shape, version: out.numpy };
+  const out = JSON.parse(r.stdout) as { times: number[]; cpu: number[]; sum: number; shape: number[]; numpy: string };
+  return { seconds: out.times[0] as number, cpu: out.cpu[0] as number, sum: out.sum, shape: out.shape, version: out.numpy };
 }
 
 async function main(): Promise<void> {
@@ -102,6 +123,8 @@ async function main(): Promise<void> {
   await init({ executor: 'cluster', workers: nWorkers, taskModules: [ioBenchTaskModule] });
   const ours: number[] = [];
   const theirs: number[] = [];
+  const oursCpu: number[] = [];
+  const theirsCpu: number[] = [];
   let check: { ours: number; numpy: number; shape: readonly number[]; numpyShape: number[] } | undefined;
   let numpyVersion = '';
   try {
@@ -112,33 +135,40 @@ async function main(): Promise<void> {
       const b = numpyOnce(path);
       ours.push(a.seconds);
       theirs.push(b.seconds);
+      oursCpu.push(a.cpu);
+      theirsCpu.push(b.cpu);
       numpyVersion = b.version;
       check = { ours: a.sum, numpy: b.sum, shape: a.shape, numpyShape: b.shape };
-      console.log(`rep ${i + 1}: dislib-ts ${a.seconds.toFixed(2)} s, numpy.loadtxt ${b.seconds.toFixed(2)} s`);
+      console.log(`rep ${i + 1}: dislib-ts ${a.seconds.toFixed(2)} s (${a.cpu.toFixed(2)} CPU s), numpy.loadtxt ${b.seconds.toFixed(2)} s (${b.cpu.toFixed(2)} CPU s)`);
     }
   } finally {
     await shutdown();
   }
   const [mo, mt] = [median(ours), median(theirs)];
   const speedup = mt / mo;
+  const [co, ct] = [median(oursCpu), median(theirsCpu)];
+  // Wall time each side would take with its cores to itself: numpy's CPU time, ours spread on the workers.
+  const cpuSpeedup = ct / (co / nWorkers);
   const relSumDiff = check ? Math.abs(check.ours - check.numpy) / Math.max(1e-300, Math.abs(check.numpy)) : NaN;
   const rows = [
-    ['system', 'median s', 'MiB/s', 'runs (s)'],
-    [`dislib-ts loadTxtFile (${nWorkers} workers, ${kernelBackend()} parser)`, mo.toFixed(2), (mb / mo).toFixed(1), ours.map((t) => t.toFixed(2)).join(' ')],
-    [`numpy.loadtxt ${numpyVersion} (1 core)`, mt.toFixed(2), (mb / mt).toFixed(1), theirs.map((t) => t.toFixed(2)).join(' ')],
+    ['system', 'median s', 'MiB/s', 'runs (s)', 'median CPU s'],
+    [`dislib-ts loadTxtFile (${nWorkers} workers, ${kernelBackend()} parser)`, mo.toFixed(2), (mb / mo).toFixed(1), ours.map((t) => t.toFixed(2)).join(' '), co.toFixed(2)],
+    [`numpy.loadtxt ${numpyVersion} (1 core)`, mt.toFixed(2), (mb / mt).toFixed(1), theirs.map((t) => t.toFixed(2)).join(' '), ct.toFixed(2)],
   ];
   console.log(`\nfile: ${path} (${mb.toFixed(0)} MiB, shape ${check?.shape.join(' x ')}), load + sum, ${reps} reps\n`);
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  console.log(`\nspeedup: ${speedup.toFixed(2)}x (goal >= 8x: ${speedup >= 8 ? 'met' : 'NOT met'}); sums differ by ${relSumDiff.toExponential(2)} (relative)`);
+  console.log(`\nspeedup (wall): ${speedup.toFixed(2)}x (goal >= 8x: ${speedup >= 8 ? 'met' : 'NOT met'}); sums differ by ${relSumDiff.toExponential(2)} (relative)`);
+  console.log(`speedup from CPU time (numpy CPU / (dislib-ts CPU / ${nWorkers})): ${cpuSpeedup.toFixed(2)}x; load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const result = {
     bench: 'io',
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAverage: loadavg() },
     file: { bytes: size, cols, shape: check?.shape, numpyShape: check?.numpyShape },
     workload: 'load the CSV, then reduce it to its sum (dislib-ts: loadTxtFile(...) + one sum task per block, added on the driver; numpy: np.loadtxt(...).sum())',
-    dislib: { workers: nWorkers, parser: kernelBackend(), seconds: ours, median: mo, mibPerSecond: mb / mo },
-    numpy: { version: numpyVersion, seconds: theirs, median: mt, mibPerSecond: mb / mt },
+    dislib: { workers: nWorkers, parser: kernelBackend(), seconds: ours, median: mo, mibPerSecond: mb / mo, cpuSeconds: oursCpu, medianCpu: co },
+    numpy: { version: numpyVersion, seconds: theirs, median: mt, mibPerSecond: mb / mt, cpuSeconds: theirsCpu, medianCpu: ct },
     speedup,
+    cpuSpeedup,
     goal: 8,
     goalMet: speedup >= 8,
     sums: { dislib: check?.ours, numpy: check?.numpy, relativeDifference: relSumDiff },

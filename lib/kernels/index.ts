@@ -30,7 +30,8 @@ export function getBackend(name: BackendName): Kernels {
   if (k) return k;
   if (!registeredBackends().includes(name)) {
     const failure = nativeLoadError();
-    const why = failure ? `could not load ${failure.path}: ${failure.message}` : `backend '${name}' is not registered`;
+    // The loader's first line says what went wrong; the rest is its require stack.
+    const why = failure ? `could not load ${failure.path}: ${failure.message.split('\n')[0]}` : `backend '${name}' is not registered`;
     throw new NativeUnavailableError(`${name} kernels are not available (${why}); rebuild them with \`${REBUILD_COMMAND}\``, {
       backend: name,
       path: failure?.path,

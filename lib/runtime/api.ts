@@ -13,6 +13,7 @@ import { LocalExecutor } from './local.js';
 import { lookupTask, type TaskDef } from './task.js';
 import type { ExecutorKind, InitOptions, RuntimeStats, TaskOptions, WorkerInfo } from './types.js';
 import { validateInitOptions } from './options.js';
+import type { Transition } from './scheduler.js';
 
 /** An argument of a submit: a value, a future of it, or (for arrays) an array mixing both. */
 export type Arg<T> = T | Future<T> | (T extends readonly (infer E)[] ? readonly Arg<E>[] : never);
@@ -266,6 +267,21 @@ export async function shutdown(): Promise<void> {
   current = undefined;
   await s.executor.shutdown();
   lastStats = s.executor.stats();
+}
+
+/**
+ * What happened to a result: the logged state transitions (waiting, ready, queued, running, memory,
+ * erred, released, forgotten), with the reason and worker of each, of the task that makes it. Empty for
+ * the `local` executor or once the bounded log dropped them.
+ *
+ * @example
+ * ```ts
+ * for (const t of story(f)) console.log(t.time, t.from, '->', t.to, t.why);
+ * ```
+ */
+export function story(future: Future | string): readonly Transition[] {
+  const key = future instanceof Future ? future.key : future;
+  return current?.executor.story?.(key) ?? [];
 }
 
 /** Live workers of the running runtime (empty when none is running). */

@@ -23,14 +23,30 @@ import { emptyStats, type Executor } from './executor.js';
 import { toTaskFailedError } from './failure.js';
 import type { TaskSpec } from './graph.js';
 import { Outbox } from './outbox.js';
-import { ACCEPTS, dropLogger, frameMessage, parseMessage, PROTOCOL_VERSION, SOCKET_OPTIONS, type DriverMessage, type Source, type WorkerMessage } from './protocol.js';
-import { Scheduler, type Action } from './scheduler.js';
-import { assertSecureConfig, generateKeyPair, publicKeyOf, startZapHandler, useCurveServer, type KeyPair, type ZapHandler } from './security.js';
+import {
+  ACCEPTS,
+  dropLogger,
+  frameMessage,
+  parseMessage,
+  PROTOCOL_VERSION,
+  SOCKET_OPTIONS,
+  unbatch,
+  type DriverMessage,
+  type Source,
+  type WorkerMessage,
+} from './protocol.js';
+import { Scheduler, type Action, type Transition } from './scheduler.js';
+import { assertSecureConfig, generateKeyPair, isLoopbackOrIpc, publicKeyOf, startZapHandler, useCurveServer, type KeyPair, type ZapHandler } from './security.js';
 import { WORKER_PROCESS } from './store.js';
 import type { InitOptions, RuntimeStats, WorkerInfo } from './types.js';
 
+function positiveEnv(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
 /** A worker that sends nothing (no heartbeat) for this long is removed (ms); `DISLIB_HEARTBEAT_TIMEOUT_MS` overrides. */
-export const HEARTBEAT_TIMEOUT_MS = Number(process.env.DISLIB_HEARTBEAT_TIMEOUT_MS ?? 5000);
+export const HEARTBEAT_TIMEOUT_MS = positiveEnv('DISLIB_HEARTBEAT_TIMEOUT_MS', 5000);
 /** How long {@link ClusterExecutor.ready} waits for spawned workers to say hello (ms). */
 const START_TIMEOUT_MS = 60_000;
 /** Interval of liveness checks (ms). */
@@ -68,18 +84,13 @@ const log = (msg: string): void => {
   process.stderr.write(`[dislib driver] ${msg}\n`);
 };
 
-/** True for endpoints that only this machine can reach (ipc, loopback tcp). */
-export function isLocalAddress(address: string): boolean {
-  return address.startsWith('ipc://') || /^tcp:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):(\d+|\*)$/.test(address);
-}
-
 /** Driver of a cluster of worker processes. */
 export class ClusterExecutor implements Executor {
   readonly kind = 'cluster' as const;
   readonly #options: InitOptions;
   readonly #scheduler = new Scheduler();
   readonly #router = new Router({ ...SOCKET_OPTIONS, receiveTimeout: POLL_MS });
-  readonly #out = new Outbox(this.#router, (err) => log(`send failed: ${String(err)}`));
+  readonly #out = new Outbox(this.#router, (err) => log(`send failed: ${String(err)}`), { routed: true });
   readonly #workers = new Map<string, WorkerRec>();
   readonly #children = new Map<string, ChildProcess>();
   /** Spawned workers that have not said hello yet. */
@@ -131,7 +142,7 @@ export class ClusterExecutor implements Executor {
     if (address.startsWith('ipc://')) this.#ipcPath = address.slice('ipc://'.length);
     await this.#router.bind(address);
     this.#endpoint = (this.#router.lastEndpoint ?? address).replace('//0.0.0.0:', '//127.0.0.1:');
-    if (!isLocalAddress(address)) {
+    if (!isLoopbackOrIpc(address)) {
       const host = /^tcp:\/\/([^:]+):/.exec(address)?.[1];
       this.#advertiseHost = host !== undefined && host !== '0.0.0.0' && host !== '*' ? host : undefined;
       this.#networked = true;
@@ -283,9 +294,20 @@ export class ClusterExecutor implements Executor {
     const [routing, ...rest] = parts;
     if (routing === undefined) return;
     const from = Buffer.from(routing.buffer, routing.byteOffset, routing.byteLength).toString('utf8');
+    let messages: Uint8Array[][];
+    try {
+      messages = unbatch(rest);
+    } catch (err) {
+      this.#dropped(`from ${JSON.stringify(from.slice(0, 64))}: ${String(err)}`);
+      return;
+    }
+    for (const m of messages) this.#onOne(from, m);
+  }
+
+  #onOne(from: string, parts: Uint8Array[]): void {
     let parsed;
     try {
-      parsed = parseMessage<WorkerMessage>(rest, ACCEPTS.driver);
+      parsed = parseMessage<WorkerMessage>(parts, ACCEPTS.driver);
     } catch (err) {
       this.#dropped(`from ${JSON.stringify(from.slice(0, 64))}: ${String(err)}`);
       return;
@@ -511,7 +533,7 @@ export class ClusterExecutor implements Executor {
   }
 
   /** The scheduler's transition log for a task or object key (see {@link Scheduler.story}). */
-  story(key: string): ReturnType<Scheduler['story']> {
+  story(key: string): Transition[] {
     return this.#scheduler.story(key);
   }
 

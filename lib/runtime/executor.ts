@@ -6,6 +6,7 @@
  */
 import type { Encoded } from './codec.js';
 import type { TaskSpec } from './graph.js';
+import type { Transition } from './scheduler.js';
 import type { ExecutorKind, RuntimeStats, WorkerInfo } from './types.js';
 
 /** Runs task graphs and hands back encoded results. */
@@ -27,6 +28,8 @@ export interface Executor {
   stats(): RuntimeStats;
   /** Stops everything and frees every resource (processes, sockets, files). Idempotent. */
   shutdown(): Promise<void>;
+  /** The scheduler's logged state transitions of the task behind `key` (executors without a log omit it). */
+  story?(key: string): readonly Transition[];
 }
 
 /** Zeroed counters for an executor of `kind`. */

@@ -18,10 +18,12 @@ export {
   shutdown,
   workers,
   stats,
+  story,
   type Arg,
   type SubmitArgs,
   type FuturesOf,
 } from './api.js';
+export type { Transition, TaskState } from './scheduler.js';
 export { encode, decode, CodecError, type Encoded, type TypedArray, type TypedArrayName } from './codec.js';
 export type {
   TaskOptions,

@@ -147,6 +147,46 @@ export function parseMessage<M extends { type: string }>(parts: readonly Uint8Ar
   return { msg: msg as M, frames: parts.slice(1) as Uint8Array[] };
 }
 
+/**
+ * Packs several messages (each a header frame plus binary frames) into one:
+ * `{"type":"batch","parts":[n1,n2,...]}` followed by all their frames, message i having ni frames.
+ */
+export function batchMessage(messages: readonly Uint8Array[][]): Uint8Array[] {
+  const head = Buffer.from(JSON.stringify({ type: 'batch', parts: messages.map((m) => m.length) }), 'utf8');
+  return [head, ...messages.flat()];
+}
+
+/**
+ * Splits a received message into the messages it carries: itself, or the members of a `batch`.
+ *
+ * @throws {@link ProtocolError} when a batch header is malformed or its counts do not match the frames
+ */
+export function unbatch(parts: Uint8Array[]): Uint8Array[][] {
+  const head = parts[0];
+  // Cheap check first: only a header starting with the batch prefix is parsed here.
+  if (head === undefined || head.byteLength > MAX_HEADER_BYTES || !Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 16)).toString('latin1').startsWith('{"type":"batch"')) {
+    return [parts];
+  }
+  let counts: unknown;
+  try {
+    counts = (JSON.parse(Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8')) as { parts?: unknown }).parts;
+  } catch {
+    throw new ProtocolError('batch header is not JSON');
+  }
+  if (!Array.isArray(counts) || counts.length > MAX_FRAMES || !counts.every((n) => Number.isSafeInteger(n) && (n as number) >= 1)) {
+    throw new ProtocolError('batch: bad part counts');
+  }
+  const total = (counts as number[]).reduce((a, b) => a + b, 0);
+  if (total !== parts.length - 1) throw new ProtocolError(`batch: counts add up to ${total}, found ${parts.length - 1} frames`);
+  const out: Uint8Array[][] = [];
+  let at = 1;
+  for (const n of counts as number[]) {
+    out.push(parts.slice(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
 /** Builds the frames of a message: its JSON header followed by binary frames. */
 export function frameMessage(msg: WorkerMessage | DriverMessage | PeerMessage, frames: readonly Uint8Array[] = []): Uint8Array[] {
   return [Buffer.from(JSON.stringify(msg), 'utf8'), ...frames];

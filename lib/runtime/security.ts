@@ -146,6 +146,7 @@ export async function writeKeyFile(file: string, pair: KeyPair, options: { overw
 
 /** One authentication decision of a {@link ZapHandler}. */
 export interface ZapDecision {
+  /** Whether the client was admitted. */
   readonly allowed: boolean;
   /** Security mechanism the client used (`NULL`, `PLAIN`, `CURVE`, ...). */
   readonly mechanism: string;
@@ -153,6 +154,7 @@ export interface ZapDecision {
   readonly publicKey: string | undefined;
   /** Client's address as libzmq reports it. */
   readonly address: string;
+  /** ZAP domain of the server socket the client connected to. */
   readonly domain: string;
 }
 
@@ -229,8 +231,14 @@ export async function startZapHandler(allowedPublicKeys: Iterable<string>, optio
         (options.domain === undefined || text(domain) === options.domain);
       if (ok) counters.allowed++;
       else counters.denied++;
-      onDecision({ allowed: ok, mechanism: mech, publicKey, address: text(address), domain: text(domain) });
-      await router.send([route, delimiter, ZAP_VERSION, requestId, ok ? '200' : '400', ok ? 'OK' : 'Not allowed', ok ? (publicKey as string) : '', '']);
+      try {
+        onDecision({ allowed: ok, mechanism: mech, publicKey, address: text(address), domain: text(domain) });
+        await router.send([route, delimiter, ZAP_VERSION, requestId, ok ? '200' : '400', ok ? 'OK' : 'Not allowed', ok ? (publicKey as string) : '', '']);
+      } catch (err) {
+        // One failed reply (the connection went away) must not stop authentication for everyone else.
+        if (router.closed) return;
+        process.stderr.write(`[dislib zap ${process.pid}] reply failed: ${(err as Error).message}\n`);
+      }
     }
   })().catch((err: unknown) => {
     if (!router.closed) process.stderr.write(`[dislib zap ${process.pid}] handler stopped: ${(err as Error).message}\n`);

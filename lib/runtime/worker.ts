@@ -17,16 +17,18 @@ import { markWorkerProcess } from './api.js';
 import { builtinTaskModules } from '../tasks.js';
 import { decode, encode, encodedBytes, type Encoded } from './codec.js';
 import { failureFromError } from './failure.js';
-import { startZapHandler, useCurveServer, type ZapHandler } from './security.js';
+import { isLoopbackOrIpc, startZapHandler, useCurveServer, type ZapHandler } from './security.js';
 import { ObjectStore } from './store.js';
 import type { HeartbeatData } from './worker-heartbeat.js';
 import { Outbox } from './outbox.js';
+import { PeerClient } from './peer.js';
 import {
   ACCEPTS,
   dropLogger,
   frameMessage,
   parseMessage,
   PROTOCOL_VERSION,
+  unbatch,
   SOCKET_OPTIONS,
   type DriverMessage,
   type PeerMessage,
@@ -71,77 +73,11 @@ const log = (msg: string): void => {
   process.stderr.write(`[dislib worker ${process.pid}] ${msg}\n`);
 };
 
-function isLocalEndpoint(endpoint: string): boolean {
-  return endpoint.startsWith('ipc://') || /^tcp:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):/.test(endpoint);
-}
-
 function advertiseHost(): string {
   for (const list of Object.values(networkInterfaces())) {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   }
   return '127.0.0.1';
-}
-
-/** Requests objects from other workers' peer sockets (one DEALER per peer, shared in-flight requests). */
-class PeerClient {
-  readonly #sockets = new Map<string, { sock: Dealer; out: Outbox }>();
-  readonly #pending = new Map<number, (e: Encoded | undefined) => void>();
-  readonly #curve: { publicKey: string; secretKey: string } | undefined;
-  #seq = 0;
-  readonly #dropped = dropLogger(log);
-
-  constructor(curve: { publicKey: string; secretKey: string } | undefined) {
-    this.#curve = curve;
-  }
-
-  get(src: Source): Promise<Encoded | undefined> {
-    const req = ++this.#seq;
-    const p = new Promise<Encoded | undefined>((resolve) => this.#pending.set(req, resolve));
-    this.#socket(src).out.send(frameMessage({ type: 'get', req, key: src.key }));
-    return p;
-  }
-
-  #socket(src: Source): { sock: Dealer; out: Outbox } {
-    let s = this.#sockets.get(src.address);
-    if (s !== undefined) return s;
-    const sock = new Dealer({ ...SOCKET_OPTIONS });
-    if (this.#curve !== undefined && src.publicKey !== undefined) {
-      sock.curveServerKey = src.publicKey;
-      sock.curvePublicKey = this.#curve.publicKey;
-      sock.curveSecretKey = this.#curve.secretKey;
-    }
-    sock.connect(src.address);
-    s = { sock, out: new Outbox(sock, (err) => log(`peer send failed: ${String(err)}`)) };
-    this.#sockets.set(src.address, s);
-    void this.#receive(sock);
-    return s;
-  }
-
-  async #receive(sock: Dealer): Promise<void> {
-    for (;;) {
-      let parts: Uint8Array[];
-      try {
-        parts = await sock.receive();
-      } catch {
-        if (sock.closed) return;
-        continue;
-      }
-      try {
-        const { msg, frames } = parseMessage<PeerMessage>(parts, ACCEPTS.peerClient);
-        const resolve = this.#pending.get(msg.req);
-        if (resolve === undefined) continue;
-        this.#pending.delete(msg.req);
-        resolve(msg.type === 'data' ? { header: msg.value, frames } : undefined);
-      } catch (err) {
-        this.#dropped(`peer reply: ${String(err)}`);
-      }
-    }
-  }
-
-  close(): void {
-    for (const { sock } of this.#sockets.values()) sock.close();
-    this.#sockets.clear();
-  }
 }
 
 /** One connected worker. */
@@ -176,7 +112,7 @@ class WorkerNode {
     this.#peerServer = peerServer;
     this.#peers = peers;
     this.#out = new Outbox(driver, (err) => log(`send to driver failed: ${String(err)}`));
-    this.#peerOut = new Outbox(peerServer, (err) => log(`peer reply failed: ${String(err)}`));
+    this.#peerOut = new Outbox(peerServer, (err) => log(`peer reply failed: ${String(err)}`), { routed: true });
     this.#done = new Promise((r) => (this.#resolveDone = r));
   }
 
@@ -197,17 +133,26 @@ class WorkerNode {
         if (this.#driver.closed) return;
         continue;
       }
-      let parsed;
+      let messages: Uint8Array[][];
       try {
-        parsed = parseMessage<DriverMessage>(parts, ACCEPTS.worker);
+        messages = unbatch(parts);
       } catch (err) {
         this.#dropped(`from driver: ${String(err)}`);
         continue;
       }
-      try {
-        await this.#handle(parsed.msg, parsed.frames);
-      } catch (err) {
-        log(`error handling ${parsed.msg.type}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      for (const m of messages) {
+        let parsed;
+        try {
+          parsed = parseMessage<DriverMessage>(m, ACCEPTS.worker);
+        } catch (err) {
+          this.#dropped(`from driver: ${String(err)}`);
+          continue;
+        }
+        try {
+          await this.#handle(parsed.msg, parsed.frames);
+        } catch (err) {
+          log(`error handling ${parsed.msg.type}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        }
       }
     }
   }
@@ -224,10 +169,12 @@ class WorkerNode {
       const [routing, ...rest] = parts;
       if (routing === undefined) continue;
       try {
-        const { msg } = parseMessage<Extract<PeerMessage, { type: 'get' }>>(rest, ACCEPTS.peerServer);
-        const e = await this.#store.get(msg.key);
-        const reply: PeerMessage = e === undefined ? { type: 'nodata', req: msg.req, key: msg.key } : { type: 'data', req: msg.req, key: msg.key, value: e.header };
-        this.#peerOut.send([routing, ...frameMessage(reply, e?.frames ?? [])]);
+        for (const m of unbatch(rest)) {
+          const { msg } = parseMessage<Extract<PeerMessage, { type: 'get' }>>(m, ACCEPTS.peerServer);
+          const e = await this.#store.get(msg.key);
+          const reply: PeerMessage = e === undefined ? { type: 'nodata', req: msg.req, key: msg.key } : { type: 'data', req: msg.req, key: msg.key, value: e.header };
+          this.#peerOut.send([routing, ...frameMessage(reply, e?.frames ?? [])]);
+        }
       } catch (err) {
         this.#dropped(`peer request: ${String(err)}`);
       }
@@ -467,7 +414,7 @@ class WorkerNode {
  * ```
  */
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
-  const remote = !isLocalEndpoint(options.connect);
+  const remote = !isLoopbackOrIpc(options.connect);
   const { serverKey, secretKey, publicKey } = options;
   const curve = serverKey !== undefined && secretKey !== undefined && publicKey !== undefined ? { serverKey, secretKey, publicKey } : undefined;
   if (remote && curve === undefined) {

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { DataFormatError, ParameterError } from '../../lib/errors.js';
 import { init, shutdown } from '../../lib/runtime/index.js';
 import { loadTxtFile, load_txt_file, saveTxt } from '../../lib/dsarray/io/index.js';
+import { planByteRanges, readAlignedRange, withFile } from '../../lib/dsarray/io/ranges.js';
 import { TempDir, expectSameValues, expected, fixture } from './io-helpers.js';
 
 const CASES: { file: string; delimiter?: string; skipHeader?: boolean }[] = [
@@ -34,6 +35,26 @@ describe('dsarray/io loadTxtFile', function () {
   after(async () => {
     await shutdown();
     tmp.cleanup();
+  });
+
+  it('line-aligned byte ranges cover every line exactly once, whatever the cut', async () => {
+    const texts = ['a\nbb\n\nccc\r\nd', 'x\n', '\n\n\n', 'no newline at all', `${'7'.repeat(300)}\n1\n${'8'.repeat(50)}\n`];
+    for (const [t, text] of texts.entries()) {
+      const path = tmp.file(`lines-${t}.txt`, text);
+      for (const rangeBytes of [1, 2, 3, 5, 16, 1000]) {
+        const parts = await withFile(path, async (fh) => {
+          const out: string[] = [];
+          for (const [s, e] of planByteRanges(text.length, 2, rangeBytes)) {
+            const r = await readAlignedRange(fh, s, e, text.length);
+            out.push(Buffer.from(r.bytes.subarray(r.from, r.to)).toString('latin1'));
+          }
+          return out;
+        });
+        expect(parts.join(''), `${JSON.stringify(text)} cut every ${rangeBytes} bytes`).to.equal(text);
+        const filled = parts.filter((p) => p !== '');
+        for (const p of filled.slice(0, -1)) expect(p.endsWith('\n'), JSON.stringify(parts)).to.equal(true);
+      }
+    }
   });
 
   for (const c of CASES) {

@@ -53,6 +53,24 @@ function randomDoubles(n: number, seed: number): Float64Array {
   return out;
 }
 
+/**
+ * 19 significant digits of the exact midpoint between the positive normal v and the next double up,
+ * truncated: the mantissa digits and the power of ten.
+ */
+function midpointDigits(v: number): [bigint, number] {
+  const bits = new BigUint64Array(new Float64Array([v]).buffer)[0]!;
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const mant = (bits & ((1n << 52n) - 1n)) | (1n << 52n);
+  // midpoint = (2 mant + 1) 2^(exp - 1076) = num / den
+  const num = (2n * mant + 1n) << BigInt(Math.max(0, exp - 1076));
+  const den = 1n << BigInt(Math.max(0, 1076 - exp));
+  const digitsAt = (k: number): bigint => (k >= 0 ? (num * 10n ** BigInt(k)) / den : num / (den * 10n ** BigInt(-k)));
+  let k = 18 - Math.floor(Math.log10(v));
+  while (digitsAt(k) >= 10n ** 19n) k--;
+  while (digitsAt(k) < 10n ** 18n) k++;
+  return [digitsAt(k), -k];
+}
+
 const HARD_CASES = [
   '0', '-0', '+0', '0.0', '-0.0e5', '00000', '007', '-007.50', '+3', '.5', '-.5', '5.', '5.e3', '0e999', '-0e-999',
   '1', '12345678', '9007199254740991', '9007199254740992', '9007199254740993', '9007199254740995',
@@ -61,6 +79,7 @@ const HARD_CASES = [
   '1e308', '1e309', '1e400', '-1e400', '1e-400', '2.2250738585072011e-308', '2.2250738585072014e-308',
   '4.9406564584124654e-324', '2.4703282292062328e-324', '2.4703282292062327e-324', '5e-324', '3e-324',
   '8.98846567431158e307', '0.000000000000000000000000000001', '1' + '0'.repeat(400), '0.' + '0'.repeat(330) + '1',
+  '90071992547409930e-1', '4503599627370497.5', '4503599627370498.5', '450359962737049850e-2', '9007199254740993e0',
   '2.00000000000000011102230246251565404236316680908203125', '2.00000000000000011102230246251565404236316680908203124',
   '2.00000000000000011102230246251565404236316680908203126', '9.5e-5', '123.456e-2', '7e-10', '1234567890123456e-10',
 ];
@@ -101,6 +120,17 @@ for (const name of registeredBackends()) {
         expect(res.cols).to.equal(1);
         expectBitIdentical(res.values, fields);
       }
+    });
+
+    it('is bit-identical on 16 to 19 digit mantissas, including the nearest ones to halfway between doubles', () => {
+      const rand = rng(17);
+      const fields: string[] = [];
+      for (let i = 0; i < 20_000; i++) {
+        const v = 3 * Math.exp((2 * rand() - 1) * Math.log(1e14));
+        const [digits, e10] = midpointDigits(v);
+        fields.push(`${digits}e${e10}`, `${digits + 1n}e${e10}`, `${v.toPrecision(16)}`, v.toPrecision(17), v.toExponential(18));
+      }
+      expectBitIdentical(parsed(kern, fields.join('\n')).values, fields);
     });
 
     it("reads numpy's nan and inf spellings in any case, with signs", () => {

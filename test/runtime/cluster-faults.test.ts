@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { TaskFailedError } from '../../lib/errors.js';
-import { get, stats, submit, workers } from '../../lib/runtime/index.js';
+import { get, stats, story, submit, workers } from '../../lib/runtime/index.js';
 import type { Future } from '../../lib/runtime/index.js';
 import { alive, withCluster } from './helpers.js';
 import { blockSum, inc, killSelf, makeBlock, slowAdd, slowBlock, block } from './tasks.js';
@@ -62,6 +62,27 @@ describe('cluster executor under failures', function () {
       expect(Object.is(again, first)).to.equal(true);
       expect(await get(a)).to.deep.equal(makeBlock(3, 5000));
       expect(stats().recomputed).to.be.at.least(1);
+    });
+  });
+
+  it('removes a worker that stops answering heartbeats (SIGSTOP) within seconds and recomputes what it held', async () => {
+    await withCluster({ workers: 2 }, async () => {
+      const frozen = workers()[0];
+      if (frozen === undefined) throw new Error('no worker');
+      const a = submit(block, [9, 1000], { worker: frozen.id });
+      const first = await get(submit(blockSum, [a], { worker: frozen.id }));
+      process.kill(frozen.pid, 'SIGSTOP');
+      const t0 = Date.now();
+      const again = await get(submit(blockSum, [a]));
+      const took = Date.now() - t0;
+      expect(Object.is(again, first)).to.equal(true);
+      expect(took).to.be.below(15_000);
+      expect(stats().workersLost).to.equal(1);
+      expect(workers().map((w) => w.id)).to.not.include(frozen.id);
+      await waitFor(() => !alive(frozen.pid), 5000);
+      const reasons = story(a).map((t) => t.why);
+      expect(reasons.some((r) => r.includes('no heartbeat'))).to.equal(true);
+      expect(story(a).map((t) => t.to)).to.include('memory');
     });
   });
 

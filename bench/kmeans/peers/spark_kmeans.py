@@ -8,9 +8,10 @@ import os
 import sys
 
 import numpy as np
+import pandas as pd
 import pyspark
 from pyspark.ml.clustering import KMeans
-from pyspark.ml.linalg import Vectors
+from pyspark.ml.functions import array_to_vector
 from pyspark.sql import SparkSession
 
 from common import fit_times, parse_args, report, timed
@@ -20,25 +21,18 @@ os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Python workers need t
 mem = os.environ.get("SPARK_DRIVER_MEMORY", "12g")
 spark = (SparkSession.builder.master(f"local[{args.threads}]").appName("kmeans-bench")
          .config("spark.driver.memory", mem).config("spark.ui.enabled", "false")
-         .config("spark.sql.shuffle.partitions", str(args.threads)).getOrCreate())
+         .config("spark.sql.shuffle.partitions", str(args.threads))
+         .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 
 
 def load():
-    mm = np.load(args.data, mmap_mode="r")
-    parts = max(args.threads, -(-mm.shape[0] // 100_000))
-    bounds = np.linspace(0, mm.shape[0], parts + 1).astype(int)
-    path = args.data
-
-    def rows(i):
-        m = np.load(path, mmap_mode="r")
-        for r in m[bounds[i]: bounds[i + 1]]:
-            yield (Vectors.dense(r),)
-
-    rdd = spark.sparkContext.parallelize(range(parts), parts).flatMap(rows)
-    df = spark.createDataFrame(rdd, ["features"]).cache()
+    """Rows shipped through Arrow as arrays, then turned into ml vectors (the type both solvers take)."""
+    x = np.load(args.data, mmap_mode="r")
+    pdf = pd.DataFrame({"features": list(np.asarray(x))})
+    df = spark.createDataFrame(pdf).select(array_to_vector("features").alias("features")).repartition(args.threads).cache()
     df.count()
-    return mm.shape, df
+    return x.shape, df
 
 
 load_s, (shape, df) = timed(load)

@@ -58,12 +58,39 @@ async function readInto(fh: FileHandle, buf: Uint8Array, offset: number, length:
   return got;
 }
 
+/** Largest buffer {@link withScratch} keeps between calls. */
+const MAX_SPARE = 96 << 20;
+let spare: Buffer | undefined;
+
+/**
+ * Runs `fn` with a buffer of at least `bytes` bytes that is reused from call to call (a fresh buffer
+ * costs a page fault per 4 KiB, a large part of reading a range). `fn` must not keep the buffer; a
+ * call made while another holds it gets a fresh one.
+ */
+export async function withScratch<T>(bytes: number, fn: (buf: Buffer) => Promise<T>): Promise<T> {
+  const buf = spare !== undefined && spare.length >= bytes ? spare : Buffer.allocUnsafeSlow(bytes);
+  if (buf === spare) spare = undefined;
+  try {
+    return await fn(buf);
+  } finally {
+    if (buf.length <= MAX_SPARE && (spare === undefined || spare.length < buf.length)) spare = buf;
+  }
+}
+
+/** Buffer size {@link readAlignedRange} wants for byte range `[start, end)` of a file of `size` bytes. */
+export function rangeBufferBytes(start: number, end: number, size: number): number {
+  return end - start + (end < size ? SLACK : 0);
+}
+
 /**
  * Reads the lines of byte range `[start, end)` of the open file of `size` bytes (see the alignment rule
  * above). Reads past `end` only as far as the newline that ends the range's last line.
+ *
+ * @param buffer - where to read (a new buffer when missing or too small, or when a line is longer than its slack)
  */
-export async function readAlignedRange(fh: FileHandle, start: number, end: number, size: number): Promise<AlignedRange> {
-  let bytes: Uint8Array = Buffer.allocUnsafe(end - start + (end < size ? SLACK : 0));
+export async function readAlignedRange(fh: FileHandle, start: number, end: number, size: number, buffer?: Buffer): Promise<AlignedRange> {
+  const want = rangeBufferBytes(start, end, size);
+  let bytes: Uint8Array = buffer !== undefined && buffer.length >= want ? buffer : Buffer.allocUnsafe(want);
   let len = await readInto(fh, bytes, 0, end - start, start);
   let from = 0;
   if (start > 0) {

@@ -4,7 +4,7 @@
  * comes back as a failure with a line number relative to the range.
  */
 import type { CsrBlock } from '../block.js';
-import { countLines, readAlignedRange, withFile } from './ranges.js';
+import { asBuffer, countLines, readAlignedRange, withFile } from './ranges.js';
 import { clip } from './txt-errors.js';
 
 /** A parse failure; `line` counts from 1 at the range's first line, `column` counts tokens from 1. */
@@ -71,6 +71,7 @@ export async function parseSvmlightRange(
     return [{ lines: 0, rows: 0, failure: { detail: 'cannot read the file', line: 0, column: 0, expected: 'a readable file', found } }, empty, new Float64Array(0)];
   }
   const { bytes, from, to } = range;
+  const buf = asBuffer(bytes);
   const lines = countLines(bytes, from, to);
   const decoder = new TextDecoder('latin1');
   const labels: number[] = [];
@@ -81,7 +82,7 @@ export async function parseSvmlightRange(
   try {
     for (let p = from; p < to; ) {
       line++;
-      let q = bytes.indexOf(0x0a, p);
+      let q = buf.indexOf(0x0a, p);
       if (q < 0 || q > to) q = to;
       let stop = p;
       while (stop < q && bytes[stop] !== 0x23) stop++;

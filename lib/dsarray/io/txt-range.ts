@@ -6,7 +6,7 @@
 import { kernels } from '../../kernels/index.js';
 import { PIECES_PER_RANGE, splitRows } from './assemble.js';
 import { clip } from './txt-errors.js';
-import { asBuffer, countLines, isBlankLine, nextLine, readAlignedRange, withFile } from './ranges.js';
+import { asBuffer, countLines, isBlankLine, nextLine, rangeBufferBytes, readAlignedRange, withFile, withScratch, type AlignedRange } from './ranges.js';
 
 /** What went wrong in a range; `line` counts from 1 at the range's first line. */
 export interface TxtRangeFailure {
@@ -71,7 +71,7 @@ function failure(kind: TxtRangeFailure['kind'], line: number, column: number, ex
  * @returns the range's meta, then its rows x cols values (row-major; empty on failure) in
  *   {@link PIECES_PER_RANGE} pieces of consecutive rows
  */
-export async function parseTxtRange(
+export function parseTxtRange(
   path: string,
   start: number,
   end: number,
@@ -79,20 +79,27 @@ export async function parseTxtRange(
   delimiter: number,
   skipHeader: boolean,
 ): Promise<[TxtRangeMeta, ...Float64Array[]]> {
-  let range;
-  try {
-    range = await withFile(path, (fh) => readAlignedRange(fh, start, end, size));
-  } catch (err) {
-    const found = err instanceof Error ? err.message : String(err);
-    return [{ lines: 0, rows: 0, cols: 0, firstRowLine: 0, failure: failure('io', 0, 0, 'a readable file', found) }, ...NONE];
-  }
+  return withScratch(rangeBufferBytes(start, end, size), async (scratch) => {
+    let range;
+    try {
+      range = await withFile(path, (fh) => readAlignedRange(fh, start, end, size, scratch));
+    } catch (err) {
+      const found = err instanceof Error ? err.message : String(err);
+      return [{ lines: 0, rows: 0, cols: 0, firstRowLine: 0, failure: failure('io', 0, 0, 'a readable file', found) }, ...NONE];
+    }
+    return parseLines(range, start === 0, delimiter, skipHeader);
+  });
+}
+
+/** Parses aligned lines (the file's first range when `first`); the values never alias `range.bytes`. */
+function parseLines(range: AlignedRange, first: boolean, delimiter: number, skipHeader: boolean): [TxtRangeMeta, ...Float64Array[]] {
   const { bytes, to } = range;
   const buf = asBuffer(bytes);
   let p = range.from;
-  if (start === 0 && to >= 3 && BOM.every((b, i) => bytes[i] === b)) p = 3;
+  if (first && to >= 3 && BOM.every((b, i) => bytes[i] === b)) p = 3;
   const lines = countLines(bytes, p, to);
   let line = 1;
-  if (start === 0 && skipHeader && p < to) {
+  if (first && skipHeader && p < to) {
     p = nextLine(bytes, p, to);
     line++;
   }
@@ -123,7 +130,7 @@ export async function parseTxtRange(
     }
     parts.push(r.values);
     rows += r.rows;
-    line += countLines(bytes, p, q);
+    if (q < to) line += countLines(bytes, p, q); // only a later segment needs its first line number
     p = q;
   }
   let values = parts[0] ?? new Float64Array(0);

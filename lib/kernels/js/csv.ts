@@ -69,21 +69,35 @@ class Scanner {
     const s = p;
     let d = b[p]! - ZERO;
     if ((d < 0 || d > 9) && b[p] !== DOT) return this.word(p, e, neg);
+    // Digits go into a small-integer chunk c (n digits, at most 8, so int32 arithmetic applies) that is
+    // folded into the double w every 8 digits: a short dependency chain per digit.
     let w = 0;
+    let c = 0;
+    let n = 0;
     let e10 = 0;
-    let any = false;
+    const intStart = p;
     for (; p < e && (d = b[p]! - ZERO) >= 0 && d <= 9; p++) {
-      w = w * 10 + d;
-      any = true;
-    }
-    if (p < e && b[p] === DOT) {
-      for (p++; p < e && (d = b[p]! - ZERO) >= 0 && d <= 9; p++) {
-        w = w * 10 + d;
-        e10--;
-        any = true;
+      c = c * 10 + d;
+      if (++n === 8) {
+        w = w * 1e8 + c;
+        c = n = 0;
       }
     }
+    let any = p > intStart;
+    if (p < e && b[p] === DOT) {
+      const fracStart = ++p;
+      for (; p < e && (d = b[p]! - ZERO) >= 0 && d <= 9; p++) {
+        c = c * 10 + d;
+        if (++n === 8) {
+          w = w * 1e8 + c;
+          c = n = 0;
+        }
+      }
+      e10 = fracStart - p;
+      any ||= p > fracStart;
+    }
     if (!any) return -1;
+    w = w * POW10[n]! + c;
     const mantissaEnd = p;
     if (p < e && (b[p]! | 0x20) === 0x65) {
       let q = p + 1;
@@ -98,7 +112,7 @@ class Scanner {
       e10 += eneg ? -ev : ev;
       p = q;
     }
-    // w < 2^53 means every partial w * 10 + d was below 2^53 too, hence exact.
+    // w < 2^53 means every partial value of w was below 2^53 too, hence exact.
     let v: number;
     if (w === 0) v = 0;
     else if (e10 < -22 || e10 > 22) v = Number.parseFloat(this.slice(s, p));
@@ -114,17 +128,20 @@ class Scanner {
    */
   private longMantissa(s: number, end: number, e10: number): number {
     const b = this.bytes;
-    let hi = 0;
+    // hi = first 8 digits * 10^7 + next 7, each part in int32 arithmetic.
+    let h1 = 0;
+    let h2 = 0;
     let lo = 0;
     let nd = 0;
     for (let p = s; p < end; p++) {
       const d = b[p]! - ZERO;
       if (d < 0 || (nd === 0 && d === 0)) continue; // the '.' and leading zeros
-      if (nd < HI_DIGITS) hi = hi * 10 + d;
+      if (nd < 8) h1 = h1 * 10 + d;
+      else if (nd < HI_DIGITS) h2 = h2 * 10 + d;
       else lo = lo * 10 + d;
       if (++nd > MAX_DIGITS) return NaN;
     }
-    return decimalToDouble(hi, lo, nd - HI_DIGITS, e10);
+    return decimalToDouble(h1 * 1e7 + h2, lo, nd - HI_DIGITS, e10);
   }
 
   /** Match inf / infinity / nan (any case) at p. */

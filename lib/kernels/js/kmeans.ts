@@ -113,17 +113,17 @@ export function kmeansStep(x: FloatArray, n: number, d: number, centers: FloatAr
   const best = new Float64Array(chunk);
   const arg = new Int32Array(chunk);
   // Float32 rows are widened chunk by chunk so that the hot loop only ever sees Float64Array.
-  const widened = x instanceof Float64Array ? undefined : new Float64Array(chunk * d);
+  const widened = new Float64Array(x instanceof Float64Array ? 0 : chunk * d);
   for (let r0 = 0; r0 < n; r0 += chunk) {
     const rows = Math.min(chunk, n - r0);
     let xs: Float64Array, base: number;
-    if (widened) {
+    if (x instanceof Float64Array) {
+      xs = x;
+      base = r0 * d;
+    } else {
       widened.set(x.subarray(r0 * d, (r0 + rows) * d));
       xs = widened;
       base = 0;
-    } else {
-      xs = x as Float64Array;
-      base = r0 * d;
     }
     nearest(xs, base, rows, d, c, cn, k, best, arg);
     for (let r = 0; r < rows; r++) {
