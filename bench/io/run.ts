@@ -174,7 +174,9 @@ async function main(): Promise<void> {
     sums: { dislib: check?.ours, numpy: check?.numpy, relativeDifference: relSumDiff },
   };
   await mkdir(`${root}bench/results`, { recursive: true });
-  await writeFile(`${root}bench/results/io.json`, `${JSON.stringify(result, null, 2)}\n`);
+  const out = `${root}bench/results/${values.quick ? 'io-quick' : 'io'}.json`;
+  await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote ${out}`);
 }
 
 await main();

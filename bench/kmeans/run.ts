@@ -43,10 +43,10 @@ const { values } = parseArgs({
 });
 
 const quick = values.quick;
-const sizes = (values.sizes ?? (quick ? '1e5' : '1e5,3e5,1e6,3e6,1e7')).split(',').map(Number);
+const sizes = (values.sizes ?? (quick ? '5e4' : '1e5,3e5,1e6,3e6,1e7')).split(',').map(Number);
 const ks = values.ks.split(',').map(Number);
 const iters = Number(values.iters ?? (quick ? 3 : 5));
-const timeoutS = Number(values.timeout ?? (quick ? 150 : 1800));
+const timeoutS = Number(values.timeout ?? (quick ? 240 : 1800));
 const workers = Number(values.workers);
 const systems = values.systems.split(',');
 const D = 100;
@@ -113,7 +113,12 @@ function runPeer(argv: string[], limitS: number): Promise<{ lines: Record<string
     }, limitS * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      // A result line may follow other output on the same line (progress bars end with \r, not \n).
+      const lines = out
+        .split('\n')
+        .map((l) => l.slice(Math.max(0, l.indexOf('{"system"'))))
+        .filter((l) => l.startsWith('{"system"'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       if (timedOut) return resolve({ lines, failure: 'timeout', reason: `no result within ${limitS} s` });
       if (code === 0) return resolve({ lines });
       const oom = /MemoryError|OutOfMemory|heap out of memory|Cannot allocate|ENOMEM|Killed/i.test(err) || signal === 'SIGKILL' || code === 137;

@@ -301,7 +301,7 @@ export class ClusterExecutor implements Executor {
       this.#dropped(`from ${JSON.stringify(from.slice(0, 64))}: ${String(err)}`);
       return;
     }
-    for (const m of messages) this.#onOne(from, m);
+    for (const m of messages) this.#guard(`a message from ${from.slice(0, 64)}`, () => this.#onOne(from, m));
   }
 
   #onOne(from: string, parts: Uint8Array[]): void {

@@ -57,11 +57,17 @@ export interface SchedulerOptions {
 
 /** Scheduler counters (the driver adds byte counters). */
 export interface SchedulerCounters {
+  /** Tasks submitted. */
   tasksSubmitted: number;
+  /** Task executions that completed (re-runs count again). */
   tasksRun: number;
+  /** Tasks that threw or killed too many workers (dependents not counted). */
   tasksFailed: number;
+  /** Executions started again: the running task of a dead worker, and lineage recomputations. */
   retries: number;
+  /** Tasks rerun to regenerate results that were lost or dropped. */
   recomputed: number;
+  /** Workers removed (dead or silent). */
   workersLost: number;
 }
 

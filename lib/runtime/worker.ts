@@ -65,13 +65,20 @@ interface QueuedTask {
   /** Resolves when cancelled, to stop waiting for inputs. */
   readonly cancel: Promise<void>;
   readonly fireCancel: () => void;
-  /** Resolves once remote inputs are in the local store, or with the first one that could not be fetched. */
+  /** Resolves once remote inputs are here, or with the first one that could not be fetched. */
   prefetch: Promise<Source | undefined>;
+  /** Inputs fetched for this task alone: handed over without a copy and not kept afterwards. */
+  readonly moved: Map<string, Encoded>;
 }
 
 const log = (msg: string): void => {
   process.stderr.write(`[dislib worker ${process.pid}] ${msg}\n`);
 };
+
+/** Identifies a fetch of one object from one holder. */
+function fetchId(src: Source): string {
+  return `${src.worker}\u0000${src.key}`;
+}
 
 function advertiseHost(): string {
   for (const list of Object.values(networkInterfaces())) {
@@ -89,7 +96,10 @@ class WorkerNode {
   readonly #peerOut: Outbox;
   readonly #peers: PeerClient;
   readonly #queue: QueuedTask[] = [];
-  /** Inputs being fetched from peers, shared by tasks that need the same object. */
+  /**
+   * Inputs being fetched from peers, shared by tasks that need the same object from the same holder (a
+   * fetch from a holder that died never ends; the driver cancels its tasks and names another holder).
+   */
   readonly #fetching = new Map<string, Promise<boolean>>();
   /** Objects fetched from peers since the last report to the driver. */
   #fetched: string[] = [];
@@ -242,10 +252,23 @@ class WorkerNode {
   #enqueue(msg: Extract<DriverMessage, { type: 'run' }>, frames: Uint8Array[]): void {
     let fireCancel!: () => void;
     const cancel = new Promise<void>((r) => (fireCancel = r));
-    // Start fetching remote inputs now, so they arrive while earlier tasks run. They go to the store
-    // (which spills under pressure); values are only read from it when the task starts.
-    const prefetch = Promise.all(msg.sources.map((src) => this.#fetchRemote(src))).then((ok) => msg.sources.find((_, i) => ok[i] !== true));
-    const t: QueuedTask = { msg, frames, cancelled: false, started: false, cancel, fireCancel, prefetch };
+    // Start fetching remote inputs now, so they arrive while earlier tasks run. An input no other queued
+    // task reads is moved: this task gets the received bytes themselves (no copy) and nothing is kept.
+    // Others go to the store (which spills under pressure) and are read from it when the task starts.
+    const moved = new Map<string, Encoded>();
+    const fetches = msg.sources.map((src) => {
+      if (this.#store.has(src.key) || src.worker === this.#id || this.#fetching.has(fetchId(src))) return this.#fetchRemote(src);
+      if (this.#queue.some((q) => q.msg.sources.some((o) => o.key === src.key))) return this.#fetchRemote(src);
+      return this.#peers.get(src).then((e) => {
+        if (e === undefined) return false;
+        this.#bytesIn += encodedBytes(e);
+        this.#garbage += encodedBytes(e);
+        moved.set(src.key, e);
+        return true;
+      });
+    });
+    const prefetch = Promise.all(fetches).then((ok) => msg.sources.find((_, i) => ok[i] !== true));
+    const t: QueuedTask = { msg, frames, cancelled: false, started: false, cancel, fireCancel, prefetch, moved };
     this.#queue.push(t);
     if (!this.#running) void this.#runQueue();
   }
@@ -253,10 +276,11 @@ class WorkerNode {
   /** Makes sure a copy of `src` is in the local store, fetching it from its holder; false if the holder lacks it. */
   #fetchRemote(src: Source): Promise<boolean> {
     if (this.#store.has(src.key) || src.worker === this.#id) return Promise.resolve(true);
-    let p = this.#fetching.get(src.key);
+    const id = fetchId(src);
+    let p = this.#fetching.get(id);
     if (p === undefined) {
       p = this.#peers.get(src).then(async (e) => {
-        this.#fetching.delete(src.key);
+        this.#fetching.delete(id);
         if (e === undefined) return false;
         if (!this.#stopped) {
           this.#bytesIn += encodedBytes(e);
@@ -266,16 +290,16 @@ class WorkerNode {
         }
         return true;
       });
-      this.#fetching.set(src.key, p);
+      this.#fetching.set(id, p);
     }
     return p;
   }
 
   /** Reads a task's inputs from the store; a missing one is reported with this worker as the holder that lost it. */
-  async #readInputs(sources: readonly Source[]): Promise<Map<string, Encoded> | Source> {
+  async #readInputs(t: QueuedTask): Promise<Map<string, Encoded> | Source> {
     const out = new Map<string, Encoded>();
-    for (const src of sources) {
-      const e = await this.#store.get(src.key);
+    for (const src of t.msg.sources) {
+      const e = t.moved.get(src.key) ?? (await this.#store.get(src.key));
       if (e === undefined) return { key: src.key, worker: this.#id, address: '' };
       out.set(src.key, e);
     }
@@ -305,7 +329,7 @@ class WorkerNode {
         const failed = await Promise.race([t.prefetch, t.cancel.then(() => null)]);
         if (!t.cancelled && failed !== null) {
           t.started = true;
-          await this.#run(t, failed ?? (await this.#readInputs(t.msg.sources)));
+          await this.#run(t, failed ?? (await this.#readInputs(t)));
         }
         this.#queue.shift();
       }
@@ -354,12 +378,17 @@ class WorkerNode {
         const why = this.#importErrors.length > 0 ? ` (${this.#importErrors.join('; ')})` : '';
         throw new ClusterError(`unknown task ${msg.name}: the worker did not import the module that defines it${why}`);
       }
+      // The run message's own frames and moved inputs belong to this task alone; stored inputs are copied
+      // so that a task cannot change what other tasks read.
+      const handedOver = new Set<string>();
       const args = decode({ header: msg.args, frames: t.frames }, {
-        copy: true,
         resolve: (k) => {
           const e = inputs.get(k);
           if (e === undefined) throw new ClusterError(`input ${k} was not sent with task ${msg.key}`, { key: k });
-          return decode(e, { copy: true });
+          // A moved input used twice in the arguments is handed over once and copied after that.
+          const own = t.moved.has(k) && !handedOver.has(k);
+          handedOver.add(k);
+          return decode(e, { copy: !own });
         },
       });
       if (!Array.isArray(args)) throw new ClusterError(`task ${msg.key}: arguments are not an array`);

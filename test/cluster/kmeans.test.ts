@@ -207,6 +207,7 @@ describe('KMeans', function () {
       await expectParameterError(() => new KMeans({ nClusters: 4 }).fit(x), 'nClusters');
       await expectParameterError(() => new KMeans({ nClusters: 3, init: [[0, 0], [1, 1]] }).fit(x), 'init');
       await expectParameterError(() => new KMeans({ nClusters: 1, init: [[0, 0, 0]] }).fit(x), 'init');
+      await expectParameterError(() => new KMeans({ nClusters: 1 }).fit(x, { onProgress: 'yes' } as never), 'onProgress');
       const km = await new KMeans({ nClusters: 2, init: [[0, 0], [2, 2]] }).fit(x);
       await expectParameterError(() => km.predict(array([[0, 0, 0]], [1, 3])), 'x');
       await expectParameterError(() => km.score(array([[0]], [1, 1])), 'x');

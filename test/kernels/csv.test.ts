@@ -191,3 +191,22 @@ for (const name of registeredBackends()) {
     });
   });
 }
+
+if (registeredBackends().includes('native')) {
+  describe('parseCsv: native and js agree', () => {
+    it('give the same result or the same failure on 20000 random snippets of CSV-like text', () => {
+      const rand = rng(23);
+      const alphabet = '0123456789012345678901234567890123456789..,,,,,--++eE  \t\r\n\n\nnaifINFx;';
+      const native = getBackend('native');
+      const js = getBackend('js');
+      for (let i = 0; i < 20_000; i++) {
+        const len = Math.floor(rand() * 40);
+        let text = '';
+        for (let j = 0; j < len; j++) text += alphabet[Math.floor(rand() * alphabet.length)];
+        const bytes = encoder.encode(text);
+        const delimiter = i % 7 === 0 ? 59 : COMMA;
+        expect(js.parseCsv(bytes, 0, bytes.length, delimiter), JSON.stringify(text)).to.deep.equal(native.parseCsv(bytes, 0, bytes.length, delimiter));
+      }
+    });
+  });
+}

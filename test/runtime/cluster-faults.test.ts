@@ -67,13 +67,17 @@ describe('cluster executor under failures', function () {
 
   it('removes a worker that stops answering heartbeats (SIGSTOP) within seconds and recomputes what it held', async () => {
     await withCluster({ workers: 2 }, async () => {
-      const frozen = workers()[0];
-      if (frozen === undefined) throw new Error('no worker');
+      const [frozen, other] = workers();
+      if (frozen === undefined || other === undefined) throw new Error('expected 2 workers');
       const a = submit(block, [9, 1000], { worker: frozen.id });
       const first = await get(submit(blockSum, [a], { worker: frozen.id }));
       process.kill(frozen.pid, 'SIGSTOP');
       const t0 = Date.now();
+      // `other` starts fetching `a` from the frozen worker; once that one is removed, `a` is recomputed
+      // and the task runs again with the new holder.
+      const there = submit(blockSum, [a], { worker: other.id });
       const again = await get(submit(blockSum, [a]));
+      expect(Object.is(await get(there), first)).to.equal(true);
       const took = Date.now() - t0;
       expect(Object.is(again, first)).to.equal(true);
       expect(took).to.be.below(15_000);

@@ -34,6 +34,7 @@ describe('cluster scheduler (sans-IO)', () => {
     s.submit([spec('big#1'), spec('small#2')]);
     s.taskDone('w1', 'big#1', [1_000_000], []);
     s.taskDone('w2', 'small#2', [10], []);
+    expect(s.whoHas('big#1')).to.deep.equal(['w1']);
     expect(runs(s.submit([spec('join#3', ['small#2', 'big#1'])]))).to.deep.equal([{ worker: 'w1', key: 'join#3', sources: ['w2', 'w1'] }]);
     // no inputs: w2 has the shorter queue
     expect(runs(s.submit([spec('free#4')]))[0]?.worker).to.equal('w2');

@@ -47,6 +47,15 @@ describe('cluster executor', function () {
       const [orig, changed] = await getAll([a, m]);
       expect(orig).to.deep.equal(makeBlock(7, 1000));
       expect((changed as Float64Array)[0]).to.equal(99);
+      // across workers too: an input moved to another worker and changed there is still intact everywhere
+      const [w1, w2] = workers();
+      if (w1 === undefined || w2 === undefined) throw new Error('expected 2 workers');
+      const b = submit(block, [8, 1000], { worker: w1.id });
+      const changedThere = submit(mutate, [b], { worker: w2.id });
+      const twice = submit(addBlocks, [[b, b]], { worker: w2.id });
+      expect(((await get(changedThere)) as Float64Array)[0]).to.equal(99);
+      expect(await get(twice)).to.deep.equal(makeBlock(8, 1000).map((x) => x + x));
+      expect(await get(b)).to.deep.equal(makeBlock(8, 1000));
       const sum = await get(submit(blockSum, [submit(addBlocks, [[a, a, a]])]));
       let expected = 0;
       for (const x of makeBlock(7, 1000)) expected += x + x + x;

@@ -89,3 +89,11 @@ export const slowAdd = defineTask('rt.slowAdd', async (a: Float64Array, b: Float
 });
 /** Byte length of a typed array. */
 export const byteLength = defineTask('rt.byteLength', (a: Float64Array) => a.byteLength);
+/** A fast hash of a typed array's bytes (32-bit words, multiply-xor): for checking large blocks. */
+export function checksumWords(a: ArrayBufferView): number {
+  const w = new Uint32Array(a.buffer, a.byteOffset, a.byteLength >>> 2);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ (w[i] as number), 0x01000193) ^ (h >>> 15);
+  return h >>> 0;
+}
+export const checksumFast = defineTask('rt.checksumFast', (a: Float64Array) => checksumWords(a));

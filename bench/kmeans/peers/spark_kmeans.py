@@ -21,6 +21,7 @@ os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Python workers need t
 mem = os.environ.get("SPARK_DRIVER_MEMORY", "12g")
 spark = (SparkSession.builder.master(f"local[{args.threads}]").appName("kmeans-bench")
          .config("spark.driver.memory", mem).config("spark.ui.enabled", "false")
+         .config("spark.ui.showConsoleProgress", "false")
          .config("spark.sql.shuffle.partitions", str(args.threads))
          .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")

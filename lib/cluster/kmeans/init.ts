@@ -10,7 +10,7 @@ import { treeReduce } from '../../base/reduce.js';
 import type { Block } from '../../dsarray/block.js';
 import type { DsArray } from '../../dsarray/dsarray.js';
 import { kernels } from '../../kernels/index.js';
-import { get, getAll, submit, submitMany, type Future } from '../../runtime/index.js';
+import { getAll, submit, submitMany, type Future } from '../../runtime/index.js';
 import { mergeStepsTask, minDistTask, pickD2Task, sampleD2Task, stepTask, takeRowsTask } from './tasks.js';
 
 /** How `KMeans` chooses its first centers. */
@@ -147,7 +147,7 @@ async function kmeansParallel(x: DsArray, k: number, rng: Random, arity: number)
     m = k;
   }
   const parts = x.blocks.map((row) => submit(stepTask, [row, candidates, m, false]));
-  const weights = (await get(treeReduce(parts, arity, mergeStepsTask))).counts;
+  const weights = (await treeReduce(parts, arity, mergeStepsTask)).counts;
   return weightedKMeans(candidates, weights, m, d, k, rng);
 }
 

@@ -7,11 +7,11 @@ import { BaseEstimator, type FitOptions, type ParamSpecs } from '../../base/esti
 import { checkColumns, checkDsArray } from '../../base/input.js';
 import { Random } from '../../base/random.js';
 import { treeReduce } from '../../base/reduce.js';
-import { either, finiteMatrix, finiteNumber, integer, oneOf, seed } from '../../base/validation.js';
+import { describe, either, finiteMatrix, finiteNumber, integer, oneOf, seed } from '../../base/validation.js';
 import type { Block } from '../../dsarray/block.js';
 import { DsArray } from '../../dsarray/dsarray.js';
 import { ParameterError } from '../../errors.js';
-import { get, submit, type Future } from '../../runtime/index.js';
+import { submit, type Future } from '../../runtime/index.js';
 import { initialCenters, type KMeansInit } from './init.js';
 import {
   farthestTask,
@@ -19,7 +19,6 @@ import {
   mergeStepsTask,
   predictTask,
   stepTask,
-  type Farthest,
   type StepPartial,
 } from './tasks.js';
 
@@ -122,12 +121,17 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
   /**
    * Computes the clusters of `x` (n x d, dense or CSR, float64 or float32).
    *
-   * @throws {@link ParameterError} when `x` is not a DsArray, has fewer rows than `nClusters`, or
-   *   `init` is a matrix that is not `nClusters` x d
+   * @param options - `onProgress`, called after every iteration with `inertia` (of the iteration's
+   *   starting centers), `centerShift` (sum of squared center moves) and `seconds` since the fit began
+   * @throws {@link ParameterError} when `x` is not a DsArray, has fewer rows than `nClusters`,
+   *   `init` is a matrix that is not `nClusters` x d, or `onProgress` is not a function
    * @throws {@link TaskFailedError} when a task fails
    */
   async fit(x: DsArray, options: FitOptions = {}): Promise<this> {
     const data = checkDsArray(x, 'x');
+    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+      throw new ParameterError('onProgress', `expected a function, found ${describe(options.onProgress)}`);
+    }
     const p = this.getParams();
     const [n, d] = data.shape;
     const k = p.nClusters;
@@ -220,12 +224,7 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
   async #pass(x: DsArray, centers: Float64Array, withMoments: boolean): Promise<StepPartial> {
     const k = centers.length / x.shape[1];
     const parts = x.blocks.map((row) => submit(stepTask, [row, centers, k, withMoments]));
-    const root = treeReduce(parts, this.getParams().arity, mergeStepsTask);
-    try {
-      return await get(root);
-    } finally {
-      root.dispose();
-    }
+    return treeReduce(parts, this.getParams().arity, mergeStepsTask);
   }
 
   /**
@@ -239,13 +238,7 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
     const d = x.shape[1];
     const br = x.blockSize[0];
     const parts = x.blocks.map((row, b) => submit(farthestTask, [row, centers, counts.length, empty.length, b * br]));
-    const root = treeReduce(parts, this.getParams().arity, mergeFarthestTask);
-    let far: Farthest;
-    try {
-      far = await get(root);
-    } finally {
-      root.dispose();
-    }
+    const far = await treeReduce(parts, this.getParams().arity, mergeFarthestTask);
     empty.forEach((c, j) => {
       const from = far.labels[j] as number;
       const row = far.rows.subarray(j * d, (j + 1) * d);

@@ -58,8 +58,8 @@ async function readInto(fh: FileHandle, buf: Uint8Array, offset: number, length:
   return got;
 }
 
-/** Largest buffer {@link withScratch} keeps between calls. */
-const MAX_SPARE = 96 << 20;
+/** Largest buffer {@link withScratch} keeps between calls: one planned range. */
+const MAX_SPARE = MAX_RANGE_BYTES + SLACK;
 let spare: Buffer | undefined;
 
 /**

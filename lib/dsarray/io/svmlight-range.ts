@@ -18,7 +18,9 @@ export interface SvmlightFailure {
 
 /** Sizes and line count of a parsed range, or its first failure. */
 export interface SvmlightRangeMeta {
+  /** Lines the range covers (comments and blank lines included): numbers the next range's lines. */
   lines: number;
+  /** Data lines parsed (0 on failure). */
   rows: number;
   failure?: SvmlightFailure;
 }

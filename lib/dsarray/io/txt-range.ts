@@ -21,6 +21,7 @@ export interface TxtRangeFailure {
 export interface TxtRangeMeta {
   /** Lines the range covers (a skipped header and empty lines included): numbers the next range's lines. */
   lines: number;
+  /** Data rows parsed (0 on failure). */
   rows: number;
   /** Fields of the first data row (set even on failure: a first row narrower or wider than the file's is the driver's to report). */
   cols: number;
@@ -30,6 +31,7 @@ export interface TxtRangeMeta {
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
+/** The pieces of a range that failed or holds no row. */
 const NONE: Float64Array[] = splitRows(new Float64Array(0), 0, 0);
 
 /** Start of the first empty line after the line at `from` (numpy skips empty lines; the kernel does not). */

@@ -35,7 +35,14 @@ const WORDS: ReadonlyArray<[Uint8Array, number]> = [
   [Buffer.from('nan', 'latin1'), NaN],
 ];
 
-/** One parse over bytes [start, end): the scanner's last value and the lazily decoded text of the range. */
+/** The latin1 text of bytes [from, to). */
+const latin1 = (bytes: Uint8Array, from: number, to: number): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1', from, to);
+
+/**
+ * One parse over bytes [start, end): the scanner's last value and the text of the range, decoded once
+ * when the first number needs `Number.parseFloat` (substrings of it are cheap, decoding each field is not).
+ */
 class Scanner {
   /** Value of the number most recently scanned. */
   value = 0;
@@ -47,9 +54,9 @@ class Scanner {
     private readonly end: number,
   ) {}
 
-  /** The latin1 text of bytes [from, to). */
-  slice(from: number, to: number): string {
-    this.text ??= Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString('latin1', this.start, this.end);
+  /** The text of bytes [from, to) within the range. */
+  private slice(from: number, to: number): string {
+    this.text ??= latin1(this.bytes, this.start, this.end);
     return this.text.substring(from - this.start, to - this.start);
   }
 
@@ -97,6 +104,8 @@ class Scanner {
       any ||= p > fracStart;
     }
     if (!any) return -1;
+    // W = head * 10^n + c: the split decimalToDouble needs when W is long, at no cost for short ones.
+    const head = w;
     w = w * POW10[n]! + c;
     const mantissaEnd = p;
     if (p < e && (b[p]! | 0x20) === 0x65) {
@@ -117,7 +126,9 @@ class Scanner {
     if (w === 0) v = 0;
     else if (e10 < -22 || e10 > 22) v = Number.parseFloat(this.slice(s, p));
     else if (w < TWO53) v = e10 < 0 ? w / POW10[-e10]! : w * POW10[e10]!;
-    else if (Number.isNaN((v = this.longMantissa(s, mantissaEnd, e10)))) v = Number.parseFloat(this.slice(s, p));
+    else if (head < TWO53 && w < 1e19) v = decimalToDouble(head, c, POW10[n]!, e10);
+    else v = this.longMantissa(s, mantissaEnd, e10);
+    if (Number.isNaN(v)) v = Number.parseFloat(this.slice(s, p));
     this.value = neg ? -v : v;
     return p;
   }
@@ -141,7 +152,7 @@ class Scanner {
       else lo = lo * 10 + d;
       if (++nd > MAX_DIGITS) return NaN;
     }
-    return decimalToDouble(h1 * 1e7 + h2, lo, nd - HI_DIGITS, e10);
+    return decimalToDouble(h1 * 1e7 + h2, lo, POW10[nd - HI_DIGITS]!, e10);
   }
 
   /** Match inf / infinity / nan (any case) at p. */
@@ -195,14 +206,14 @@ function ragged(line: number, cols: number, count: number): CsvParseFailure {
 }
 
 /** The failure for the field starting at q (blanks skipped). */
-function fieldFailure(sc: Scanner, bytes: Uint8Array, e: number, line: number, column: number, q: number, delim: number): CsvParseFailure {
+function fieldFailure(bytes: Uint8Array, e: number, line: number, column: number, q: number, delim: number): CsvParseFailure {
   const ce = contentEnd(bytes, q, e);
   let fe = q;
   while (fe < ce && bytes[fe] !== delim) fe++;
   while (fe > q && isBlank(bytes[fe - 1]!, delim)) fe--;
   if (fe === q) return { error: 'empty', line, column, expected: 'a number', found: 'an empty field' };
   const more = fe - q > FOUND_MAX;
-  const text = sc.slice(q, more ? q + FOUND_MAX : fe);
+  const text = latin1(bytes, q, more ? q + FOUND_MAX : fe);
   return { error: 'non-numeric', line, column, expected: 'a number', found: `'${text}${more ? '...' : ''}'` };
 }
 
@@ -239,7 +250,7 @@ export function parseCsv(bytes: Uint8Array, start: number, end: number, delim: n
       let ne = sc.scan(q, end);
       if (ne >= 0) ne = skipBlanks(bytes, ne, end, delim);
       const last = ne >= 0 && endsLine(bytes, ne, end);
-      if (!last && (ne < 0 || bytes[ne] !== delim)) return fieldFailure(sc, bytes, end, line, col + 1, q, delim);
+      if (!last && (ne < 0 || bytes[ne] !== delim)) return fieldFailure(bytes, end, line, col + 1, q, delim);
       if (col === cols) return ragged(line, cols, countFields(bytes, p, contentEnd(bytes, p, end), delim));
       values[o++] = sc.value;
       col++;

@@ -30,13 +30,13 @@ function twoProductError(a: number, b: number, p: number): number {
 }
 
 /**
- * The double nearest to W * 10^e10 where W = hi * 10^nlo + lo (1 <= hi < 10^15, lo < 10^nlo, nlo <= 4)
- * and |e10| <= 22, or NaN when it is too close to halfway between two doubles to be decided here.
+ * The double nearest to W * 10^e10 where W = hi * scale + lo < 2^64 (hi, lo integers below 2^53, scale a
+ * power of ten with lo < scale, hi >= 1) and |e10| <= 22, or NaN when it is too close to halfway between
+ * two doubles to be decided here.
  */
-export function decimalToDouble(hi: number, lo: number, nlo: number, e10: number): number {
-  // W = wh + wl exactly: hi * 10^nlo = ph + pl and ph + lo = wh + e1 exactly, and pl + e1 is an integer
-  // below 2^12, hence exact.
-  const scale = POW10[nlo]!;
+export function decimalToDouble(hi: number, lo: number, scale: number, e10: number): number {
+  // W = wh + wl exactly: hi * scale = ph + pl and ph + lo = wh + e1 exactly (ph >= lo), and pl + e1 is an
+  // integer of at most 2^11 in magnitude because W < 2^64, hence exact.
   const ph = hi * scale;
   const pl = twoProductError(hi, scale, ph);
   const wh = ph + lo;
