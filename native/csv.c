@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <float.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,8 @@ static const long double pow10_ext[28] = {
 #endif
 
 static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static void init_c_locale(void) { c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
 
 static inline int is_digit(uint8_t c) { return (unsigned)(c - '0') < 10; }
 static inline int is_blank(uint8_t c, uint8_t delim) { return (c == ' ' || c == '\t') && c != delim; }
@@ -314,7 +317,7 @@ napi_value k_parse_csv(napi_env env, napi_callback_info info) {
   }
   if (start > end) return throw_error(env, "parseCsv: start must not exceed end");
   if (delim > 255 || delim == '\n' || delim == '\r') return throw_error(env, "parseCsv: delimiter must be a byte other than CR/LF");
-  if (!c_locale) c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+  pthread_once(&c_locale_once, init_c_locale); /* addons may be loaded by several worker_threads */
   if (!c_locale) return throw_oom(env);
   const uint8_t *p = (const uint8_t *)bytes.data + start, *e = (const uint8_t *)bytes.data + end;
 

@@ -13,14 +13,9 @@
  */
 import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { Random } from '../../lib/base/random.js';
-import type { FitProgress } from '../../lib/base/estimator.js';
-import { KMeans } from '../../lib/cluster/kmeans/index.js';
-import { loadNpyFile } from '../../lib/dsarray/io/npy.js';
+import { KMeans, Random, init, loadNpyFile, randomArray, shutdown, type DsArray, type FitProgress } from '../../lib/index.js';
 import { parseNpyHeader } from '../../lib/dsarray/io/npy-format.js';
-import { randomArray, type DsArray } from '../../lib/dsarray/index.js';
 import { kernelBackend, kernels } from '../../lib/kernels/index.js';
-import { init, shutdown } from '../../lib/runtime/index.js';
 
 const { values } = parseArgs({
   options: {

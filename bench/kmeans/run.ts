@@ -6,8 +6,10 @@
  * loading and initialisation are excluded. Failures (exit, out of memory, timeout) are results.
  * Then dislib-ts alone on recompute-only generated data (1e9 x 50 and 5e8 x 100, k 500, 5 iterations).
  *
- *   npm run build && node dist/bench/kmeans/run.js [--quick] [--big] [--sizes 1e5,1e6] [--ks 500,8]
- *       [--iters 5] [--systems dislib-ts,scikit-learn,spark-mllib,dask-ml] [--timeout 1800] [--workers 2]
+ *   npm run build && node dist/bench/kmeans/run.js [--quick] [--big | --big-only] [--sizes 1e5,1e6] [--ks 500,8]
+ *       [--iters 5] [--systems dislib-ts,scikit-learn,spark-mllib,dask-ml] [--spark-solvers row,block]
+ *       [--timeout 1800] [--workers 2] [--big-shapes 1000000000x50,500000000x100]
+ *   --quick: 5e4 x 100, 3 iterations, Spark's block solver only, 240 s per peer.
  *
  * Writes bench/results/kmeans.json and the figure bench/results/kmeans.{svg,png,vl.json}.
  * Peers come from bench/.venv (bash bench/install-peers.sh); missing ones are recorded as such.
@@ -17,9 +19,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { saveNpy } from '../../lib/dsarray/io/npy.js';
-import { randomArray } from '../../lib/dsarray/index.js';
-import { init, shutdown } from '../../lib/runtime/index.js';
+import { init, randomArray, saveNpy, shutdown } from '../../lib/index.js';
 import { plotKMeans } from './plot.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     timeout: { type: 'string' },
     workers: { type: 'string', default: '2' },
     'big-shapes': { type: 'string', default: '1000000000x50,500000000x100' },
+    'spark-solvers': { type: 'string' },
   },
 });
 
@@ -49,6 +50,8 @@ const iters = Number(values.iters ?? (quick ? 3 : 5));
 const timeoutS = Number(values.timeout ?? (quick ? 240 : 1800));
 const workers = Number(values.workers);
 const systems = values.systems.split(',');
+// Quick runs keep Spark's block solver only (its fastest on dense data): one JVM start is already long.
+const sparkSolvers = (values['spark-solvers'] ?? (quick ? 'block' : 'row,block')).split(',');
 const D = 100;
 
 /** One measured (or failed) point. */
@@ -79,7 +82,12 @@ const peers: Peer[] = [
     command: (data) => [process.execPath, `${root}dist/bench/kmeans/dislib-peer.js`, '--data', data, '--k', ks.join(','), '--iters', String(iters), '--workers', String(workers)],
   },
   { system: 'scikit-learn', reports: ['scikit-learn'], module: 'sklearn', command: (data) => [python, `${peersDir}/sklearn_kmeans.py`, ...pyArgs(data)] },
-  { system: 'spark-mllib', reports: ['spark-mllib-row', 'spark-mllib-block'], module: 'pyspark', command: (data) => [python, `${peersDir}/spark_kmeans.py`, ...pyArgs(data)] },
+  {
+    system: 'spark-mllib',
+    reports: sparkSolvers.map((s) => `spark-mllib-${s}`),
+    module: 'pyspark',
+    command: (data) => [python, `${peersDir}/spark_kmeans.py`, ...pyArgs(data), '--solver', sparkSolvers.join(',')],
+  },
   { system: 'dask-ml', reports: ['dask-ml'], module: 'dask_ml', command: (data) => [python, `${peersDir}/dask_kmeans.py`, ...pyArgs(data)] },
 ];
 

@@ -117,6 +117,7 @@ export class ClusterExecutor implements Executor {
   #networked = false;
   #advertiseHost: string | undefined;
   #lastCheck = Date.now();
+  #startError: unknown;
   readonly #dropped = dropLogger(log);
 
   constructor(options: InitOptions) {
@@ -125,7 +126,12 @@ export class ClusterExecutor implements Executor {
     this.#respawns = Math.max(8, 4 * (options.workers ?? availableParallelism()));
     process.on('exit', this.#exitHook);
     this.#started = this.#start();
-    this.#started.catch(() => undefined);
+    this.#started.catch((err: unknown) => {
+      // Reads waiting on a cluster that never started fail with the reason (init() reports it too).
+      this.#startError = err;
+      for (const ws of this.#waiters.values()) for (const w of ws) w.reject(err);
+      this.#waiters.clear();
+    });
   }
 
   async #start(): Promise<void> {
@@ -492,6 +498,7 @@ export class ClusterExecutor implements Executor {
 
   fetch(key: string): Promise<Encoded> {
     if (this.#closed) return Promise.reject(new ClusterError('the cluster was shut down', { key }));
+    if (this.#startError !== undefined) return Promise.reject(this.#startError);
     const loc = this.#scheduler.locate(key);
     if (loc === 'unknown') return Promise.reject(new ClusterError(`unknown or released result ${key}`, { key }));
     const p = new Promise<Encoded>((resolve, reject) => this.#addWaiter(key, { resolve, reject }));

@@ -174,6 +174,18 @@ describe('KMeans', function () {
     expect(a.inertia).to.equal(b.inertia);
   });
 
+  it('reduces through a multi-level tree (arity 2 and 3) to the same result as a flat one', async () => {
+    const f = fixture('blobs');
+    const x = array(f.x, [16, 4]); // 32 row blocks: 5 levels at arity 2
+    const flat = await new KMeans({ nClusters: 5, init: f.init, arity: 50 }).fit(x);
+    for (const arity of [2, 3]) {
+      const km = await new KMeans({ nClusters: 5, init: f.init, arity }).fit(x);
+      expectClose(km.clusterCenters, flat.clusterCenters, 1e-12);
+      expect(km.nIter).to.equal(f.nIter);
+      expect(Math.abs(km.inertia - f.inertia) / f.inertia).to.be.at.most(1e-10);
+    }
+  });
+
   it('gives identical results with 1, 2 and 4 workers', async () => {
     const f = fixture('blobs');
     const results: unknown[] = [];

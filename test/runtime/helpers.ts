@@ -51,6 +51,7 @@ export function alive(pid: number): boolean {
  */
 export async function withCluster<T>(options: WithClusterOptions, fn: () => Promise<T>): Promise<T> {
   const { deadlineMs = 30_000, ...rest } = options;
+  await shutdown(); // a runtime left over by an earlier test (e.g. an embedded default) would make init fail
   await init({ address: 'tcp://127.0.0.1:*', ...rest, executor: 'cluster', taskModules: [taskModuleUrl, ...(rest.taskModules ?? [])] });
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -17,7 +17,7 @@ import { assembleCsrTask, assembleDenseTask, parseSvmlightRangeTask } from './ta
 export interface LoadSvmlightOptions {
   /** Feature indices start at 0 (default false: at 1, as svmlight and libsvm write them). */
   readonly zeroBased?: boolean;
-  /** Bytes of file each parse task reads (advanced). Default: about four ranges per worker, 4-64 MiB each. */
+  /** Bytes of file each parse task reads (advanced). Default: about four ranges per worker, 4-32 MiB each. */
   readonly rangeBytes?: number;
 }
 

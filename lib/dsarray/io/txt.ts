@@ -25,7 +25,7 @@ export interface LoadTxtOptions {
   /** Element type of the blocks. Default `'float64'`. */
   readonly dtype?: DType;
   /**
-   * Bytes of file each parse task reads (advanced). Default: about four ranges per worker, 4-64 MiB each.
+   * Bytes of file each parse task reads (advanced). Default: about four ranges per worker, 4-32 MiB each.
    */
   readonly rangeBytes?: number;
 }
