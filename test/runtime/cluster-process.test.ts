@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,8 @@ describe('cluster executor processes', function () {
     process.kill(pid, 'SIGKILL');
     await exit;
     expect(await waitDead(pids, 5000)).to.deep.equal([]);
+    // a SIGKILLed driver cannot remove its ipc socket file: do it for it
+    for (const f of await readdir(tmpdir())) if (f.startsWith(`dislib-${pid}-`) && f.endsWith('.sock')) await rm(join(tmpdir(), f), { force: true });
   });
 
   it('writes a Chrome trace of every task when init({ trace }) is given', async () => {
