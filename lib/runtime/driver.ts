@@ -428,7 +428,13 @@ export class ClusterExecutor implements Executor {
   #sendRun(worker: string, spec: TaskSpec, sourceIds: readonly string[]): void {
     const sources: Source[] = spec.deps.map((key, i) => {
       const holder = this.#workers.get(sourceIds[i] as string) as WorkerRec;
-      return { key, worker: holder.id, address: holder.address, ...(holder.publicKey !== undefined ? { publicKey: holder.publicKey } : {}) };
+      return {
+        key,
+        worker: holder.id,
+        address: holder.address,
+        ...(holder.publicKey !== undefined ? { publicKey: holder.publicKey } : {}),
+        ...(this.#scheduler.isRecomputeOnly(key) ? { recomputeOnly: true } : {}),
+      };
     });
     this.#send(
       worker,

@@ -31,6 +31,8 @@ export interface Source {
   readonly address: string;
   /** Holder's CURVE public key (remote mode). */
   readonly publicKey?: string;
+  /** The object comes from a recompute-only task: a fetched copy is dropped under memory pressure, not spilled. */
+  readonly recomputeOnly?: boolean;
 }
 
 /** Messages a worker sends to the driver. */
@@ -85,7 +87,7 @@ const failure = shape({
   workerId: opt(str),
   stack: opt(text),
 });
-const source = shape({ key: str, worker: str, address: str, publicKey: opt(str) });
+const source = shape({ key: str, worker: str, address: str, publicKey: opt(str), recomputeOnly: opt(bool) });
 
 /** Field checks per message type; a type not listed here is rejected. */
 const SCHEMAS: Record<string, Record<string, Check>> = {

@@ -339,6 +339,11 @@ export class Scheduler {
     return this.#tasks.get(key)?.state;
   }
 
+  /** Whether object `key` comes from a recompute-only task (copies of it may be dropped, never spilled). */
+  isRecomputeOnly(key: string): boolean {
+    return this.#objects.get(key)?.task.spec.recomputeOnly ?? false;
+  }
+
   /** Workers holding object `key`. */
   whoHas(key: string): string[] {
     return [...(this.#objects.get(key)?.locations ?? [])];

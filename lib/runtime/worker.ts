@@ -286,7 +286,7 @@ class WorkerNode {
           this.#bytesIn += encodedBytes(e);
           this.#garbage += encodedBytes(e);
           this.#fetched.push(src.key);
-          await this.#put(src.key, e, false);
+          await this.#put(src.key, e, src.recomputeOnly === true);
         }
         return true;
       });
