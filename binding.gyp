@@ -10,7 +10,8 @@
         "native/blas.c",
         "native/kmeans.c",
         "native/lapack.c",
-        "native/csv.c"
+        "native/csv.c",
+        "native/random.c"
       ],
       # pkg-config knows where Debian's alternatives put cblas.h; the fallback is Debian's default.
       "include_dirs": [

@@ -21,6 +21,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"cholesky", k_cholesky},
       {"lstsq", k_lstsq},
       {"parseCsv", k_parse_csv},
+      {"uniformFill", k_uniform_fill},
       {"setBlasThreads", k_set_blas_threads},
       {"getBlasThreads", k_get_blas_threads},
   };

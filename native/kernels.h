@@ -14,6 +14,7 @@ napi_value k_eigh(napi_env env, napi_callback_info info);
 napi_value k_cholesky(napi_env env, napi_callback_info info);
 napi_value k_lstsq(napi_env env, napi_callback_info info);
 napi_value k_parse_csv(napi_env env, napi_callback_info info);
+napi_value k_uniform_fill(napi_env env, napi_callback_info info);
 napi_value k_set_blas_threads(napi_env env, napi_callback_info info);
 napi_value k_get_blas_threads(napi_env env, napi_callback_info info);
 

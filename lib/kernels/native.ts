@@ -26,6 +26,7 @@ interface NativeAddon {
   cholesky(a: Float64Array, n: number): Float64Array | number;
   lstsq(a: Float64Array, m: number, n: number, b: Float64Array, r: number): Float64Array | number;
   parseCsv: Kernels['parseCsv'];
+  uniformFill: Kernels['uniformFill'];
   setBlasThreads(n: number): void;
   getBlasThreads(): number;
 }
@@ -130,7 +131,13 @@ function lapackResult<T>(result: T | number, inputs: string, failure: (info: num
 /** Bytes that may not separate fields because they end lines or belong to numbers. */
 const RESERVED_DELIMITERS = new Set([...'\r\n0123456789+-.eE'].map((c) => c.charCodeAt(0)));
 
-function makeKernels(lib: NativeAddon): Omit<Kernels, 'name'> {
+/** The kernels the addon implements; the registry takes any other kernel of the contract from js. */
+type NativeKernels = Pick<
+  Kernels,
+  'gemm' | 'rowSqNorms' | 'kmeansStep' | 'pairwiseSqDist' | 'qr' | 'svd' | 'eigh' | 'cholesky' | 'lstsq' | 'parseCsv' | 'uniformFill'
+>;
+
+function makeKernels(lib: NativeAddon): NativeKernels {
   return {
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
       boolean('transA', transA);
@@ -218,6 +225,16 @@ function makeKernels(lib: NativeAddon): Omit<Kernels, 'name'> {
         throw new ParameterError('delimiter', `expected a byte that cannot occur in a number or end a line, got ${String(delimiter)}`);
       }
       return lib.parseCsv(bytes, start, end, delimiter);
+    },
+
+    uniformFill(seed, row0, col0, rows, cols, out) {
+      shaped('out', floatArray('out', out), dim('rows', rows), dim('cols', cols));
+      // Counters are 64-bit: seed and positions may exceed 2^31 but must be exact doubles.
+      const positions: [string, number][] = [['seed', seed], ['row0', row0], ['col0', col0], ['row0 + rows', row0 + rows], ['col0 + cols', col0 + cols]];
+      for (const [name, v] of positions) {
+        if (!Number.isSafeInteger(v) || v < 0) throw new ParameterError(name, `expected a non-negative safe integer, got ${String(v)}`);
+      }
+      lib.uniformFill(seed, row0, col0, rows, cols, out);
     },
   };
 }

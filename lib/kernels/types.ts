@@ -86,4 +86,13 @@ export interface Kernels {
    * rows, non-numeric or empty fields.
    */
   parseCsv(bytes: Uint8Array, start: number, end: number, delimiter: number): CsvParseResult | CsvParseFailure;
+
+  /**
+   * Fills `out` (rows x cols, row-major) with rows `[row0, row0 + rows)` and columns `[col0, col0 + cols)`
+   * of the infinite uniform [0, 1) matrix of `seed` (Philox4x32-10, counter-based: each value depends only
+   * on the seed and its (row, column), so any block decomposition gives the same bits; mapping documented
+   * in lib/kernels/js/random.ts). A Float64Array gets 53 random bits per value, a Float32Array 24.
+   * `seed`, `row0` and `col0` are non-negative safe integers, and so are `row0 + rows` and `col0 + cols`.
+   */
+  uniformFill(seed: number, row0: number, col0: number, rows: number, cols: number, out: FloatArray): void;
 }

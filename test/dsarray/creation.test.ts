@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import ndarray from 'ndarray';
 import { DsArray, array, eye, full, identity, randomArray, zeros, type DType } from '../../lib/dsarray/index.js';
-import { philox } from '../../lib/dsarray/random.js';
+import { philox } from '../../lib/kernels/js/random.js';
 import { ParameterError, ShapeError } from '../../lib/errors.js';
 import { init, shutdown, submit } from '../../lib/runtime/index.js';
 import { putTask } from '../../lib/dsarray/tasks.js';

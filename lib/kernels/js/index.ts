@@ -13,6 +13,7 @@ import { parseCsv } from './csv.js';
 import { gemmInto } from './gemm.js';
 import { kmeansStep, pairwiseSqDist, rowSqNorms } from './kmeans.js';
 import { cholesky, eigh, lstsq, qr, svd } from './linalg.js';
+import { uniformFill } from './random.js';
 
 function flag(name: string, v: unknown): boolean {
   if (typeof v !== 'boolean') throw new ParameterError(name, `expected a boolean, got ${typeof v}`);
@@ -111,6 +112,16 @@ export const jsKernels: Omit<Kernels, 'name'> = {
       throw new ParameterError('delimiter', `expected a byte that cannot occur in a number or end a line, got ${String(delimiter)}`);
     }
     return parseCsv(bytes, start, end, delimiter);
+  },
+
+  uniformFill(seed, row0, col0, rows, cols, out) {
+    dim('seed', seed);
+    dim('row0', row0);
+    dim('col0', col0);
+    shaped('out', floatArray('out', out), dim('rows', rows), dim('cols', cols));
+    dim('row0 + rows', row0 + rows);
+    dim('col0 + cols', col0 + cols);
+    uniformFill(seed, row0, col0, rows, cols, out);
   },
 };
 
