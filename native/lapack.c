@@ -29,6 +29,13 @@ static bool matrix_args(napi_env env, napi_value *argv, size_t *m, size_t *n, si
          arg_typed(env, argv[0], "a", napi_float64_array, *size, a);
 }
 
+/* Read (a, n) with a a Float64Array of at least n*n elements. */
+static bool square_args(napi_env env, napi_callback_info info, size_t *n, size_t *size, typed_arg *a) {
+  napi_value argv[2];
+  return args_get(env, info, 2, argv) && arg_dim(env, argv[1], "n", n) && mul_size(env, *n, *n, size) &&
+         arg_typed(env, argv[0], "a", napi_float64_array, *size, a);
+}
+
 /* qr(a, m, n) -> { q: m x n, r: n x n } via dgeqrf + dorgqr */
 napi_value k_qr(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -80,13 +87,9 @@ napi_value k_svd(napi_env env, napi_callback_info info) {
 
 /* eigh(a, n) -> { w: ascending eigenvalues, v: eigenvectors as columns } via dsyevd (lower triangle read) */
 napi_value k_eigh(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
   size_t n, sa;
   typed_arg a;
-  if (!args_get(env, info, 2, argv) || !arg_dim(env, argv[1], "n", &n) || !mul_size(env, n, n, &sa) ||
-      !arg_typed(env, argv[0], "a", napi_float64_array, sa, &a)) {
-    return NULL;
-  }
+  if (!square_args(env, info, &n, &sa, &a)) return NULL;
   double *w, *v;
   napi_value vw = new_f64(env, n, &w), vv = vw ? new_f64(env, sa, &v) : NULL;
   if (!vv) return NULL;
@@ -100,13 +103,9 @@ napi_value k_eigh(napi_env env, napi_callback_info info) {
 
 /* cholesky(a, n) -> lower L (upper part zeroed) via dpotrf, or the order of the first non-positive minor */
 napi_value k_cholesky(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
   size_t n, sa;
   typed_arg a;
-  if (!args_get(env, info, 2, argv) || !arg_dim(env, argv[1], "n", &n) || !mul_size(env, n, n, &sa) ||
-      !arg_typed(env, argv[0], "a", napi_float64_array, sa, &a)) {
-    return NULL;
-  }
+  if (!square_args(env, info, &n, &sa, &a)) return NULL;
   double *l;
   napi_value vl = new_f64(env, sa, &l);
   if (!vl || n == 0) return vl;

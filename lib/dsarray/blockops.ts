@@ -312,6 +312,12 @@ export function combinePartials(parts: readonly Float64Array[], op: PartialOp): 
   return out;
 }
 
+/** Receives one piece of a gather: output row `r` takes source row `sr` of `src` at columns `cStart + u * cStep` (u < cCount) into its columns from `c`. */
+type GatherPiece = (r: number, sr: number, src: Block, c: number, cStart: number, cStep: number, cCount: number) => void;
+
+/** Walks the pieces of one gather in output order, calling `rowDone(r)` after each output row. */
+type GatherWalk = (piece: GatherPiece, rowDone?: (r: number) => void) => void;
+
 /**
  * Copies a sub-grid of source blocks into one output block. `rowRuns` and `colRuns` are flat
  * quadruples `[sourceIndex, start, step, count]`: output rows (columns) in order come from row
@@ -327,74 +333,68 @@ export function gatherBlock(
   dtype: DType,
   sparse: boolean,
 ): Block {
-  if (sparse) return gatherCsr(sources, rowRuns, colRuns, rows, cols, dtype);
-  const out = alloc(dtype, rows * cols);
-  let r = 0;
-  for (let i = 0; i < rowRuns.length; i += 4) {
-    const [si, rStart, rStep, rCount] = [rowRuns[i], rowRuns[i + 1], rowRuns[i + 2], rowRuns[i + 3]] as number[] as [number, number, number, number];
-    const row = sources[si] as readonly Block[];
-    for (let t = 0; t < rCount; t++, r++) {
-      const sr = rStart + t * rStep;
-      let c = 0;
-      for (let j = 0; j < colRuns.length; j += 4) {
-        const [sj, cStart, cStep, cCount] = [colRuns[j], colRuns[j + 1], colRuns[j + 2], colRuns[j + 3]] as number[] as [number, number, number, number];
-        const src = row[sj] as Block;
-        const base = r * cols + c;
-        if (src.kind === 'dense' && cStep === 1) {
-          const from = sr * src.cols + cStart;
-          out.set(src.data.subarray(from, from + cCount), base);
-        } else {
-          for (let u = 0; u < cCount; u++) out[base + u] = elementAt(src, sr, cStart + u * cStep);
+  const walk: GatherWalk = (piece, rowDone) => {
+    let r = 0;
+    for (let i = 0; i < rowRuns.length; i += 4) {
+      const [si, rStart, rStep, rCount] = [rowRuns[i], rowRuns[i + 1], rowRuns[i + 2], rowRuns[i + 3]] as number[] as [number, number, number, number];
+      const row = sources[si] as readonly Block[];
+      for (let t = 0; t < rCount; t++, r++) {
+        const sr = rStart + t * rStep;
+        let c = 0;
+        for (let j = 0; j < colRuns.length; j += 4) {
+          const [sj, cStart, cStep, cCount] = [colRuns[j], colRuns[j + 1], colRuns[j + 2], colRuns[j + 3]] as number[] as [number, number, number, number];
+          piece(r, sr, row[sj] as Block, c, cStart, cStep, cCount);
+          c += cCount;
         }
-        c += cCount;
+        rowDone?.(r);
       }
     }
-  }
+  };
+  return sparse ? gatherCsr(walk, rows, cols, dtype) : gatherDense(walk, rows, cols, dtype);
+}
+
+function gatherDense(walk: GatherWalk, rows: number, cols: number, dtype: DType): DenseBlock {
+  const out = alloc(dtype, rows * cols);
+  walk((r, sr, src, c, cStart, cStep, cCount) => {
+    const base = r * cols + c;
+    if (src.kind === 'dense' && cStep === 1) {
+      const from = sr * src.cols + cStart;
+      out.set(src.data.subarray(from, from + cCount), base);
+    } else {
+      for (let u = 0; u < cCount; u++) out[base + u] = elementAt(src, sr, cStart + u * cStep);
+    }
+  });
   return { kind: 'dense', rows, cols, data: out };
 }
 
-function gatherCsr(
-  sources: readonly (readonly Block[])[],
-  rowRuns: Int32Array,
-  colRuns: Int32Array,
-  rows: number,
-  cols: number,
-  dtype: DType,
-): CsrBlock {
+function gatherCsr(walk: GatherWalk, rows: number, cols: number, dtype: DType): CsrBlock {
   const indptr = new Int32Array(rows + 1);
   const indices: number[] = [];
   const values: number[] = [];
-  let r = 0;
-  for (let i = 0; i < rowRuns.length; i += 4) {
-    const [si, rStart, rStep, rCount] = [rowRuns[i], rowRuns[i + 1], rowRuns[i + 2], rowRuns[i + 3]] as number[] as [number, number, number, number];
-    const row = sources[si] as readonly Block[];
-    for (let t = 0; t < rCount; t++, r++) {
-      const sr = rStart + t * rStep;
-      let c = 0;
-      for (let j = 0; j < colRuns.length; j += 4) {
-        const [sj, cStart, cStep, cCount] = [colRuns[j], colRuns[j + 1], colRuns[j + 2], colRuns[j + 3]] as number[] as [number, number, number, number];
-        const src = toCsr(row[sj] as Block);
-        if (cStep === 1) {
-          // Entries of a contiguous column range are already in output order.
-          const end = lowerBound(src, sr, cStart + cCount);
-          for (let p = lowerBound(src, sr, cStart); p < end; p++) {
-            indices.push(c + (src.indices[p] as number) - cStart);
+  walk(
+    (_r, sr, block, c, cStart, cStep, cCount) => {
+      const src = toCsr(block);
+      if (cStep === 1) {
+        // Entries of a contiguous column range are already in output order.
+        const end = lowerBound(src, sr, cStart + cCount);
+        for (let p = lowerBound(src, sr, cStart); p < end; p++) {
+          indices.push(c + (src.indices[p] as number) - cStart);
+          values.push(src.data[p] as number);
+        }
+      } else {
+        for (let u = 0; u < cCount; u++) {
+          const p = findInRow(src, sr, cStart + u * cStep);
+          if (p >= 0) {
+            indices.push(c + u);
             values.push(src.data[p] as number);
           }
-        } else {
-          for (let u = 0; u < cCount; u++) {
-            const p = findInRow(src, sr, cStart + u * cStep);
-            if (p >= 0) {
-              indices.push(c + u);
-              values.push(src.data[p] as number);
-            }
-          }
         }
-        c += cCount;
       }
+    },
+    (r) => {
       indptr[r + 1] = indices.length;
-    }
-  }
+    },
+  );
   return { kind: 'csr', rows, cols, indptr, indices: Int32Array.from(indices), data: castData(Float64Array.from(values), dtype) };
 }
 

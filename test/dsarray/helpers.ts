@@ -12,13 +12,10 @@ export function round(dtype: DType): (v: number) => number {
   return dtype === 'float32' ? Math.fround : (v) => v;
 }
 
-/**
- * Deterministic test data (xorshift32): values in about [-8, 8) with a fraction `zeros` of exact
- * zeros, rounded to the dtype.
- */
-export function testMatrix(n: number, m: number, seed: number, dtype: DType, zeros = 0): Mat {
-  let s = (seed * 2654435761) >>> 0 || 1;
-  const next = () => {
+/** A seeded xorshift32 generator on [0, 1) (the state is `seed` mod 2^32, 0 taken as 1), so runs can be replayed. */
+export function xorshift32(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
     s ^= s << 13;
     s >>>= 0;
     s ^= s >>> 17;
@@ -26,6 +23,14 @@ export function testMatrix(n: number, m: number, seed: number, dtype: DType, zer
     s >>>= 0;
     return s / 4294967296;
   };
+}
+
+/**
+ * Deterministic test data (xorshift32): values in about [-8, 8) with a fraction `zeros` of exact
+ * zeros, rounded to the dtype.
+ */
+export function testMatrix(n: number, m: number, seed: number, dtype: DType, zeros = 0): Mat {
+  const next = xorshift32(seed * 2654435761);
   const r = round(dtype);
   return Array.from({ length: n }, () => Array.from({ length: m }, () => (next() < zeros ? 0 : r(next() * 16 - 8))));
 }

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { init, shutdown } from '../../lib/runtime/index.js';
 
 /** Path of a committed fixture. */
 export function fixture(name: string): string {
@@ -55,4 +56,18 @@ export class TempDir {
   cleanup(): void {
     rmSync(this.path, { recursive: true, force: true });
   }
+}
+
+/**
+ * Registers the hooks of a loader suite (call inside `describe`): a two-worker runtime started before
+ * the suite, and a temporary directory; both are ended after the suite.
+ */
+export function loaderSuite(): TempDir {
+  const tmp = new TempDir();
+  before(() => init({ workers: 2 }));
+  after(async () => {
+    await shutdown();
+    tmp.cleanup();
+  });
+  return tmp;
 }

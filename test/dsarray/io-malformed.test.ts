@@ -7,19 +7,8 @@ import { expect } from 'chai';
 import { DataFormatError } from '../../lib/errors.js';
 import { init, shutdown, stats, workers } from '../../lib/runtime/index.js';
 import { loadTxtFile } from '../../lib/dsarray/io/index.js';
+import { rng } from '../kernels/helpers.js';
 import { TempDir } from './io-helpers.js';
-
-/** Deterministic generator (mulberry32) so every run tests the same files. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Case {
   name: string;

@@ -5,20 +5,14 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { DataFormatError } from '../../lib/errors.js';
-import { init, shutdown } from '../../lib/runtime/index.js';
 import { loadNpyFile, loadTxtFile, saveNpy } from '../../lib/dsarray/io/index.js';
-import { TempDir, expectSameValues, expected, fixture } from './io-helpers.js';
+import { expectSameValues, expected, fixture, loaderSuite } from './io-helpers.js';
 
 const SIZES: [number, number][] = [[1, 1], [3, 4], [100, 100], [11, 1], [2, 6]];
 
 describe('dsarray/io loadNpyFile and saveNpy', function () {
   this.timeout(60000);
-  const tmp = new TempDir();
-  before(() => init({ workers: 2 }));
-  after(async () => {
-    await shutdown();
-    tmp.cleanup();
-  });
+  const tmp = loaderSuite();
 
   const cases = [
     { file: 'f8.npy', want: 'f8.npy', dtype: 'float64' },

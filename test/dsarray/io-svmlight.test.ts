@@ -4,18 +4,12 @@
  */
 import { expect } from 'chai';
 import { DataFormatError, ParameterError } from '../../lib/errors.js';
-import { init, shutdown } from '../../lib/runtime/index.js';
 import { loadSvmlightFile } from '../../lib/dsarray/io/index.js';
-import { TempDir, expectSameValues, expected, fixture } from './io-helpers.js';
+import { expectSameValues, expected, fixture, loaderSuite } from './io-helpers.js';
 
 describe('dsarray/io loadSvmlightFile', function () {
   this.timeout(60000);
-  const tmp = new TempDir();
-  before(() => init({ workers: 2 }));
-  after(async () => {
-    await shutdown();
-    tmp.cleanup();
-  });
+  const tmp = loaderSuite();
 
   it('reads scikit-learn dump_svmlight_file output exactly as load_svmlight_file does', async () => {
     const want = await expected('data.svm');

@@ -4,10 +4,9 @@
  */
 import { expect } from 'chai';
 import { DataFormatError, ParameterError } from '../../lib/errors.js';
-import { init, shutdown } from '../../lib/runtime/index.js';
 import { loadTxtFile, load_txt_file, saveTxt } from '../../lib/dsarray/io/index.js';
 import { planByteRanges, readAlignedRange, withFile } from '../../lib/dsarray/io/ranges.js';
-import { TempDir, expectSameValues, expected, fixture } from './io-helpers.js';
+import { expectSameValues, expected, fixture, loaderSuite } from './io-helpers.js';
 
 const CASES: { file: string; delimiter?: string; skipHeader?: boolean }[] = [
   { file: 'savetxt.csv' },
@@ -30,12 +29,7 @@ const CUTS: { blockSize: [number, number]; rangeBytes?: number }[] = [
 
 describe('dsarray/io loadTxtFile', function () {
   this.timeout(60000);
-  const tmp = new TempDir();
-  before(() => init({ workers: 2 }));
-  after(async () => {
-    await shutdown();
-    tmp.cleanup();
-  });
+  const tmp = loaderSuite();
 
   it('line-aligned byte ranges cover every line exactly once, whatever the cut', async () => {
     const texts = ['a\nbb\n\nccc\r\nd', 'x\n', '\n\n\n', 'no newline at all', `${'7'.repeat(300)}\n1\n${'8'.repeat(50)}\n`];

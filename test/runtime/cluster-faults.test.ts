@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { TaskFailedError } from '../../lib/errors.js';
 import { get, stats, story, submit, workers } from '../../lib/runtime/index.js';
 import type { Future } from '../../lib/runtime/index.js';
-import { alive, withCluster } from './helpers.js';
+import { alive, taskFailure, withCluster } from './helpers.js';
 import { blockSum, inc, killSelf, makeBlock, slowAdd, slowBlock, block } from './tasks.js';
 
 /** 100 leaves + 99 pairwise adds + 1 sum = 200 tasks; the float result depends on the combination order. */
@@ -95,12 +94,7 @@ describe('cluster executor under failures', function () {
       const t0 = Date.now();
       const poison = submit(killSelf, []);
       const dependent = submit(inc, [poison]);
-      const err = await get(dependent).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).to.be.instanceOf(TaskFailedError);
-      const e = err as TaskFailedError;
+      const e = await taskFailure(dependent);
       expect(e.task).to.equal('rt.killSelf');
       expect(e.context.reason).to.equal('killed-worker');
       expect(e.message).to.contain('killed 3 workers');

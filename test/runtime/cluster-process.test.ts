@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dealer } from 'zeromq';
 import { get, getAll, stats, submit, submitMany, workers } from '../../lib/runtime/index.js';
 import { alive, withCluster } from './helpers.js';
+import { freePort, waitFor } from './process-helpers.js';
 import { add, inc, split } from './tasks.js';
 
 const child = fileURLToPath(new URL('./cluster-child.main.js', import.meta.url));
@@ -29,24 +29,10 @@ function startChild(mode: string): Promise<{ line: Record<string, unknown>; exit
   });
 }
 
+/** Waits up to `ms` for every pid to end; returns those still alive. */
 async function waitDead(pids: number[], ms: number): Promise<number[]> {
-  const end = Date.now() + ms;
-  let left = pids.filter(alive);
-  while (left.length > 0 && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-    left = left.filter(alive);
-  }
-  return left;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
+  await waitFor(() => !pids.some(alive), ms);
+  return pids.filter(alive);
 }
 
 describe('cluster executor processes', function () {
@@ -98,7 +84,7 @@ describe('cluster executor processes', function () {
   });
 
   it('drops malformed and spoofed messages without crashing or changing results', async () => {
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     await withCluster({ workers: 2, address: `tcp://127.0.0.1:${port}` }, async () => {
       const before = await get(submit(add, [submit(inc, [1]), 1]));
       const evil = new Dealer({ routingId: 'evil', linger: 0 });

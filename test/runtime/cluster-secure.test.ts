@@ -1,26 +1,13 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { get, stats, submit, workers } from '../../lib/runtime/index.js';
 import { generateKeyPair, writeKeyFile } from '../../lib/runtime/security.js';
 import { alive, withCluster } from './helpers.js';
+import { dislibBin, freePort, waitFor } from './process-helpers.js';
 import { block, checksum } from './tasks.js';
-
-const cli = fileURLToPath(new URL('../../bin/dislib.js', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('cluster executor in CURVE mode', function () {
   this.timeout(60_000);
@@ -32,10 +19,10 @@ describe('cluster executor in CURVE mode', function () {
     const stranger = generateKeyPair();
     await writeKeyFile(join(dir, 'remote.key'), remote);
     await writeKeyFile(join(dir, 'stranger.key'), stranger);
-    const port = await freePort();
+    const port = await freePort('127.0.0.1');
     const procs: ChildProcess[] = [];
     const join_ = (key: string): ChildProcess => {
-      const p = spawn(process.execPath, [cli, 'worker', '--connect', `tcp://127.0.0.1:${port}`, '--key', join(dir, key), '--server-key', server.publicKey], {
+      const p = spawn(process.execPath, [dislibBin, 'worker', '--connect', `tcp://127.0.0.1:${port}`, '--key', join(dir, key), '--server-key', server.publicKey], {
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       procs.push(p);
@@ -45,8 +32,7 @@ describe('cluster executor in CURVE mode', function () {
       await withCluster({ workers: 1, address: `tcp://127.0.0.1:${port}`, secretKey: server.secretKey, allowedWorkerKeys: [remote.publicKey] }, async () => {
         const good = join_('remote.key');
         join_('stranger.key');
-        const end = Date.now() + 20_000;
-        while (workers().length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+        await waitFor(() => workers().length >= 2, 20_000);
         await new Promise((r) => setTimeout(r, 500)); // give the stranger time to (fail to) join
         const ws = workers();
         expect(ws).to.have.length(2);

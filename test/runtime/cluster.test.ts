@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { TaskFailedError } from '../../lib/errors.js';
 import { get, getAll, stats, submit, submitMany, workers } from '../../lib/runtime/index.js';
 import type { Future } from '../../lib/runtime/index.js';
-import { withCluster } from './helpers.js';
+import { taskFailure, withCluster } from './helpers.js';
 import { add, addBlocks, blockSum, fail, fadd, inc, makeBlock, mutate, noop, pid, split, sumList, block } from './tasks.js';
 
 /** Pairwise tree reduction in a fixed order (the graph alone decides what each task receives). */
@@ -106,12 +105,7 @@ describe('cluster executor', function () {
       const ok = submit(inc, [1]);
       const ids = workers().map((w) => w.id);
       for (const f of [bad, dep, dep2]) {
-        const err = await get(f).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(err).to.be.instanceOf(TaskFailedError);
-        const e = err as TaskFailedError;
+        const e = await taskFailure(f);
         expect(e.task).to.equal('rt.fail');
         expect(e.message).to.contain('RangeError: boom');
         expect(ids).to.include(e.workerId);

@@ -2,9 +2,11 @@
  * Test helpers for the cluster runtime: {@link withCluster} runs a test body against a fresh loopback
  * cluster with a deadline, then shuts it down and checks that no worker process survived.
  */
+import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
-import { init, shutdown } from '../../lib/runtime/index.js';
-import type { InitOptions } from '../../lib/runtime/index.js';
+import { TaskFailedError } from '../../lib/errors.js';
+import { get, init, shutdown } from '../../lib/runtime/index.js';
+import type { Future, InitOptions } from '../../lib/runtime/index.js';
 import { taskModuleUrl } from './tasks.js';
 
 /** Options of {@link withCluster}: init options plus a deadline. */
@@ -38,6 +40,16 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Awaits `future`, which must fail: returns its {@link TaskFailedError} (the test fails on a value or another error). */
+export async function taskFailure(future: Future): Promise<TaskFailedError> {
+  const err = await get(future).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).to.be.instanceOf(TaskFailedError);
+  return err as TaskFailedError;
 }
 
 /**

@@ -21,22 +21,10 @@ import {
   type ZapHandler,
 } from '../../lib/runtime/security.js';
 import { z85Decode, z85Encode } from '../../lib/runtime/z85.js';
+import { xorshift32 as rng } from '../dsarray/helpers.js';
 import { alive, workerChildren } from './helpers.js';
 import { dislibBin, freePort, stopChild, waitFor } from './process-helpers.js';
 import { add, pid, taskModuleUrl } from './tasks.js';
-
-/** xorshift32: a seeded generator, so a failing fuzz run can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 const TYPES = ['hello', 'hb', 'done', 'erred', 'missing', 'value', 'nodata', 'welcome', 'run', 'get', 'data', 'stop', 'free'];
 

@@ -38,6 +38,16 @@ export function pairwiseSqDist(x: FloatArray, n: number, y: FloatArray, m: numbe
   return out;
 }
 
+/** Folds the scores e0..e3 of centers j..j+3 into row r's best so far (strict <: the lowest index wins ties). */
+function settle4(best: Float64Array, arg: Int32Array, r: number, j: number, e0: number, e1: number, e2: number, e3: number): void {
+  let s = best[r]!, g = arg[r]!;
+  if (e0 < s) { s = e0; g = j; }
+  if (e1 < s) { s = e1; g = j + 1; }
+  if (e2 < s) { s = e2; g = j + 2; }
+  if (e3 < s) { s = e3; g = j + 3; }
+  best[r] = s; arg[r] = g;
+}
+
 /**
  * For rows [0, rows) of xs (a Float64 view whose row r starts at base + r * d), the lowest score
  * ||c_j||^2 - 2 x.c_j over the k centers into best[r] and its center into arg[r] (lowest index on ties).
@@ -62,18 +72,8 @@ function nearest(
         a0 += u * w0; a1 += u * w1; a2 += u * w2; a3 += u * w3;
         b0 += v * w0; b1 += v * w1; b2 += v * w2; b3 += v * w3;
       }
-      let s = best[r]!, g = arg[r]!, e: number;
-      if ((e = n0 - 2 * a0) < s) { s = e; g = j; }
-      if ((e = n1 - 2 * a1) < s) { s = e; g = j + 1; }
-      if ((e = n2 - 2 * a2) < s) { s = e; g = j + 2; }
-      if ((e = n3 - 2 * a3) < s) { s = e; g = j + 3; }
-      best[r] = s; arg[r] = g;
-      s = best[r + 1]!; g = arg[r + 1]!;
-      if ((e = n0 - 2 * b0) < s) { s = e; g = j; }
-      if ((e = n1 - 2 * b1) < s) { s = e; g = j + 1; }
-      if ((e = n2 - 2 * b2) < s) { s = e; g = j + 2; }
-      if ((e = n3 - 2 * b3) < s) { s = e; g = j + 3; }
-      best[r + 1] = s; arg[r + 1] = g;
+      settle4(best, arg, r, j, n0 - 2 * a0, n1 - 2 * a1, n2 - 2 * a2, n3 - 2 * a3);
+      settle4(best, arg, r + 1, j, n0 - 2 * b0, n1 - 2 * b1, n2 - 2 * b2, n3 - 2 * b3);
     }
     if (r < rows) {
       const xa = base + r * d;
@@ -82,12 +82,7 @@ function nearest(
         const u = xs[xa + t]!;
         a0 += u * c[o0 + t]!; a1 += u * c[o1 + t]!; a2 += u * c[o2 + t]!; a3 += u * c[o3 + t]!;
       }
-      let s = best[r]!, g = arg[r]!, e: number;
-      if ((e = n0 - 2 * a0) < s) { s = e; g = j; }
-      if ((e = n1 - 2 * a1) < s) { s = e; g = j + 1; }
-      if ((e = n2 - 2 * a2) < s) { s = e; g = j + 2; }
-      if ((e = n3 - 2 * a3) < s) { s = e; g = j + 3; }
-      best[r] = s; arg[r] = g;
+      settle4(best, arg, r, j, n0 - 2 * a0, n1 - 2 * a1, n2 - 2 * a2, n3 - 2 * a3);
     }
   }
   for (let j = k4; j < k; j++) {

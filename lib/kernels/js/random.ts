@@ -13,8 +13,11 @@ const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 const ROUNDS = 10;
+const M0_HI = M0 >>> 16;
+const M0_LO = M0 & 0xffff;
+const M1_HI = M1 >>> 16;
+const M1_LO = M1 & 0xffff;
 const TWO32 = 0x100000000;
-const INV_TWO32 = 2 ** -32;
 const TWO26 = 2 ** 26;
 const INV_TWO53 = 2 ** -53;
 const INV_TWO24 = 2 ** -24;
@@ -30,36 +33,46 @@ function roundKeys(k0: number, k1: number): Int32Array {
 }
 
 /**
- * Philox4x32-10 of the counter (c0..c3) under precomputed round keys, written into `out` as int32 bits.
- * High words of the 32 x 32-bit products: the double product is within 2^11 of the exact one, and the
- * exact low word (Math.imul) removes the part rounding could push across a multiple of 2^32, so
- * `(p - lo) / 2^32` is the high word within 2^-20 and truncating it after adding 0.5 is exact.
+ * Philox4x32-10 of the counter (c0..c3) under precomputed round keys, written into `out[at..at + 3]` as
+ * int32 bits.
+ * The high words of the 32 x 32-bit products come from four Math.imul of 16-bit halves, so the rounds
+ * run on int32 only (V8 leaves doubles above 2^31 on slow paths).
  */
-function philoxKeyed(c0: number, c1: number, c2: number, c3: number, keys: Int32Array, out: Int32Array): void {
+function philoxKeyed(c0: number, c1: number, c2: number, c3: number, keys: Int32Array, out: Int32Array, at: number): void {
   let x0 = c0 | 0;
   let x1 = c1 | 0;
   let x2 = c2 | 0;
   let x3 = c3 | 0;
   for (let i = 0; i < 2 * ROUNDS; i += 2) {
+    const h0 = mulhi(x0, M0_HI, M0_LO);
+    const h1 = mulhi(x2, M1_HI, M1_LO);
     const l0 = Math.imul(M0, x0);
-    const l1 = Math.imul(M1, x2);
-    const h0 = ((M0 * (x0 >>> 0) - (l0 >>> 0)) * INV_TWO32 + 0.5) | 0;
-    const h1 = ((M1 * (x2 >>> 0) - (l1 >>> 0)) * INV_TWO32 + 0.5) | 0;
     x0 = h1 ^ x1 ^ (keys[i] as number);
-    x1 = l1;
+    x1 = Math.imul(M1, x2);
     x2 = h0 ^ x3 ^ (keys[i + 1] as number);
     x3 = l0;
   }
-  out[0] = x0;
-  out[1] = x1;
-  out[2] = x2;
-  out[3] = x3;
+  out[at] = x0;
+  out[at + 1] = x1;
+  out[at + 2] = x2;
+  out[at + 3] = x3;
+}
+
+/** High 32 bits (int32) of the 64-bit product of x (uint32 bits) and the constant mHi * 2^16 + mLo. */
+function mulhi(x: number, mHi: number, mLo: number): number {
+  const xl = x & 0xffff;
+  const xh = x >>> 16;
+  const ll = Math.imul(xl, mLo);
+  const lh = Math.imul(xl, mHi);
+  const hl = Math.imul(xh, mLo);
+  const carry = ((ll >>> 16) + (lh & 0xffff) + (hl & 0xffff)) >>> 16;
+  return (Math.imul(xh, mHi) + (lh >>> 16) + (hl >>> 16) + carry) | 0;
 }
 
 /** Philox4x32-10 of counter (c0..c3) and key (k0, k1) (uint32 each), written into `out` (4 uint32). */
 export function philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
   const w = new Int32Array(4);
-  philoxKeyed(c0, c1, c2, c3, roundKeys(k0, k1), w);
+  philoxKeyed(c0, c1, c2, c3, roundKeys(k0, k1), w, 0);
   out.set(new Uint32Array(w.buffer));
 }
 
@@ -73,24 +86,36 @@ export function philox(c0: number, c1: number, c2: number, c3: number, k0: numbe
  */
 export function uniformFill(seed: number, row0: number, col0: number, rows: number, cols: number, out: FloatArray): void {
   const keys = roundKeys(seed % TWO32, Math.floor(seed / TWO32));
-  const w = new Int32Array(4);
-  const f64 = out instanceof Float64Array;
-  for (let r = 0, i = 0; r < rows; r++) {
+  const q0 = Math.floor(col0 / 2);
+  const skip = col0 % 2; // an odd first column drops the even half of its pair
+  const pairs = Math.ceil((skip + cols) / 2);
+  const words = new Int32Array(4 * pairs);
+  for (let r = 0; r < rows; r++) {
     const gr = row0 + r;
-    const rLo = gr % TWO32;
-    const rHi = Math.floor(gr / TWO32);
-    const rowEnd = i + cols;
-    let q = Math.floor(col0 / 2);
-    // An odd first column takes only the odd half of its pair.
-    let half = col0 % 2;
-    while (i < rowEnd) {
-      philoxKeyed(rLo, q % TWO32, rHi, Math.floor(q / TWO32), keys, w);
-      for (; half < 2 && i < rowEnd; half++, i++) {
-        const hi = w[2 * half] as number;
-        out[i] = f64 ? ((hi >>> 5) * TWO26 + ((w[2 * half + 1] as number) >>> 6)) * INV_TWO53 : (hi >>> 8) * INV_TWO24;
-      }
-      half = 0;
-      q++;
-    }
+    pairWords(gr % TWO32, Math.floor(gr / TWO32), q0, pairs, keys, words);
+    // One monomorphic store loop per dtype.
+    if (out instanceof Float64Array) toFloat64(words, skip, cols, out, r * cols);
+    else toFloat32(words, skip, cols, out, r * cols);
   }
+}
+
+/** Output words of the counters (rLo, q mod 2^32, rHi, floor(q / 2^32)) for q in [q0, q0 + pairs). */
+function pairWords(rLo: number, rHi: number, q0: number, pairs: number, keys: Int32Array, words: Int32Array): void {
+  for (let p = 0; p < pairs; p++) {
+    const q = q0 + p;
+    philoxKeyed(rLo, q % TWO32, rHi, Math.floor(q / TWO32), keys, words, 4 * p);
+  }
+}
+
+/** Element c of a row is half (skip + c) of the pair words: 27 bits of its first word, 26 of its second. */
+function toFloat64(words: Int32Array, skip: number, cols: number, out: Float64Array, offset: number): void {
+  for (let c = 0; c < cols; c++) {
+    const k = 2 * (skip + c);
+    out[offset + c] = (((words[k] as number) >>> 5) * TWO26 + ((words[k + 1] as number) >>> 6)) * INV_TWO53;
+  }
+}
+
+/** Element c of a row: the top 24 bits of the first word of half (skip + c). */
+function toFloat32(words: Int32Array, skip: number, cols: number, out: Float32Array, offset: number): void {
+  for (let c = 0; c < cols; c++) out[offset + c] = ((words[2 * (skip + c)] as number) >>> 8) * INV_TWO24;
 }
