@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Dealer, Router, type EventType } from 'zeromq';
 import { get, getAll, init, shutdown, submit, workers } from '../../lib/runtime/index.js';
 import { ClusterError, DataFormatError, ParameterError } from '../../lib/errors.js';
@@ -250,8 +251,12 @@ describe('runtime security: keys, ZAP, configuration', () => {
       endpoint = router.lastEndpoint as string;
     });
     afterEach(async () => {
+      // Close in stages, letting libzmq finish each pipe's termination handshake: closing the server,
+      // its clients and the ZAP handler at once can trip an assertion inside libzmq 4.3.5 (pipe.cpp:355).
       for (const s of sockets.splice(0)) s.close();
+      await sleep(200);
       router.close();
+      await sleep(100);
       await zap?.close();
     });
 
