@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kernels.h"
@@ -107,7 +108,8 @@ static philox_batch_fn *pick_philox_batch(void) {
   return philox_batch_scalar;
 }
 
-/* Value of half h (0: even column, 1: odd column) of counter j. */
+/* Value of half h (0: even column, 1: odd column) of counter j; the 53-bit integer converts as signed (one
+ * instruction without AVX-512, unlike uint64). */
 static inline double value_f64(uint32_t w[4][BATCH], int h, int j) {
   return (double)(int64_t)(((uint64_t)(w[2 * h][j] >> 5) << 26) | (w[2 * h + 1][j] >> 6)) * 0x1p-53;
 }
@@ -133,7 +135,7 @@ static void uniform_fill(uint64_t seed, uint64_t row0, uint64_t col0, size_t row
       for (int j = 0; j < BATCH && o < row_end; j++, h = 0) {
         if (f64) {
           double *d = out;
-          /* Full pairs are the common case: one branch-free store of both halves. */
+          /* Full pairs are the common case: one check, both halves stored. */
           if (h == 0 && o + 2 <= row_end) {
             d[o] = value_f64(w, 0, j);
             d[o + 1] = value_f64(w, 1, j);
@@ -162,7 +164,9 @@ static bool arg_index(napi_env env, napi_value v, const char *name, uint64_t *ou
   double d;
   if (!arg_number(env, v, name, &d)) return false;
   if (!(d >= 0 && d <= 9007199254740991.0) || floor(d) != d) {
-    napi_throw_range_error(env, "ERR_DISLIB_NATIVE", name);
+    char message[96];
+    snprintf(message, sizeof message, "%s: expected an integer in [0, 2^53 - 1]", name);
+    napi_throw_range_error(env, "ERR_DISLIB_NATIVE", message);
     return false;
   }
   *out = (uint64_t)d;

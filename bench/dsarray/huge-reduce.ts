@@ -70,7 +70,7 @@ try {
     console.log(`worker pid ${pid}: peak VmRSS sampled ${(peakRss.get(pid)! / 2 ** 20).toFixed(0)} MiB, VmHWM ${(procStatusBytes(pid, 'VmHWM') / 2 ** 20).toFixed(0)} MiB`);
   }
   const s = stats();
-  console.log(`bytesSpilled: ${s.bytesSpilled}, tasks run: ${s.tasksRun}, recomputed: ${s.recomputed}`);
+  console.log(`bytesSpilled: ${s.bytesSpilled}, bytesMoved: ${s.bytesMoved}, tasks run: ${s.tasksRun}, recomputed: ${s.recomputed}`);
   if (sigmas >= 5) process.exitCode = 1;
 } finally {
   await shutdown();

@@ -33,29 +33,47 @@ function roundKeys(k0: number, k1: number): Int32Array {
 }
 
 /**
- * Philox4x32-10 of the counter (c0..c3) under precomputed round keys, written into `out[at..at + 3]` as
- * int32 bits.
- * The high words of the 32 x 32-bit products come from four Math.imul of 16-bit halves, so the rounds
- * run on int32 only (V8 leaves doubles above 2^31 on slow paths).
+ * Philox4x32-10 of two counters that differ only in words 1 and 3, (c0, a1, c2, a3) and (c0, b1, c2, b3),
+ * under precomputed round keys; their output words (int32 bits) go to `out[at..at + 3]` and
+ * `out[at + 4..at + 7]`. One round is a long dependency chain, so two interleaved counters run at nearly
+ * the cost of one. The high words of the 32 x 32-bit products come from Math.imul of 16-bit halves, so
+ * every intermediate is an exact int32.
  */
-function philoxKeyed(c0: number, c1: number, c2: number, c3: number, keys: Int32Array, out: Int32Array, at: number): void {
+function philoxTwo(c0: number, c2: number, a1: number, a3: number, b1: number, b3: number, keys: Int32Array, out: Int32Array, at: number): void {
   let x0 = c0 | 0;
-  let x1 = c1 | 0;
+  let x1 = a1 | 0;
   let x2 = c2 | 0;
-  let x3 = c3 | 0;
+  let x3 = a3 | 0;
+  let y0 = x0;
+  let y1 = b1 | 0;
+  let y2 = x2;
+  let y3 = b3 | 0;
   for (let i = 0; i < 2 * ROUNDS; i += 2) {
-    const h0 = mulhi(x0, M0_HI, M0_LO);
-    const h1 = mulhi(x2, M1_HI, M1_LO);
-    const l0 = Math.imul(M0, x0);
-    x0 = h1 ^ x1 ^ (keys[i] as number);
+    const ka = keys[i] as number;
+    const kb = keys[i + 1] as number;
+    const hx0 = mulhi(x0, M0_HI, M0_LO);
+    const hx1 = mulhi(x2, M1_HI, M1_LO);
+    const hy0 = mulhi(y0, M0_HI, M0_LO);
+    const hy1 = mulhi(y2, M1_HI, M1_LO);
+    const lx0 = Math.imul(M0, x0);
+    const ly0 = Math.imul(M0, y0);
+    x0 = hx1 ^ x1 ^ ka;
+    y0 = hy1 ^ y1 ^ ka;
     x1 = Math.imul(M1, x2);
-    x2 = h0 ^ x3 ^ (keys[i + 1] as number);
-    x3 = l0;
+    y1 = Math.imul(M1, y2);
+    x2 = hx0 ^ x3 ^ kb;
+    y2 = hy0 ^ y3 ^ kb;
+    x3 = lx0;
+    y3 = ly0;
   }
   out[at] = x0;
   out[at + 1] = x1;
   out[at + 2] = x2;
   out[at + 3] = x3;
+  out[at + 4] = y0;
+  out[at + 5] = y1;
+  out[at + 6] = y2;
+  out[at + 7] = y3;
 }
 
 /** High 32 bits (int32) of the 64-bit product of x (uint32 bits) and the constant mHi * 2^16 + mLo. */
@@ -71,9 +89,9 @@ function mulhi(x: number, mHi: number, mLo: number): number {
 
 /** Philox4x32-10 of counter (c0..c3) and key (k0, k1) (uint32 each), written into `out` (4 uint32). */
 export function philox(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
-  const w = new Int32Array(4);
-  philoxKeyed(c0, c1, c2, c3, roundKeys(k0, k1), w, 0);
-  out.set(new Uint32Array(w.buffer));
+  const w = new Int32Array(8);
+  philoxTwo(c0, c2, c1, c3, c1, c3, roundKeys(k0, k1), w, 0);
+  out.set(new Uint32Array(w.buffer, 0, 4));
 }
 
 /**
@@ -89,7 +107,7 @@ export function uniformFill(seed: number, row0: number, col0: number, rows: numb
   const q0 = Math.floor(col0 / 2);
   const skip = col0 % 2; // an odd first column drops the even half of its pair
   const pairs = Math.ceil((skip + cols) / 2);
-  const words = new Int32Array(4 * pairs);
+  const words = new Int32Array(4 * pairs + 4); // room for the unused second counter of an odd count
   for (let r = 0; r < rows; r++) {
     const gr = row0 + r;
     pairWords(gr % TWO32, Math.floor(gr / TWO32), q0, pairs, keys, words);
@@ -101,9 +119,9 @@ export function uniformFill(seed: number, row0: number, col0: number, rows: numb
 
 /** Output words of the counters (rLo, q mod 2^32, rHi, floor(q / 2^32)) for q in [q0, q0 + pairs). */
 function pairWords(rLo: number, rHi: number, q0: number, pairs: number, keys: Int32Array, words: Int32Array): void {
-  for (let p = 0; p < pairs; p++) {
+  for (let p = 0; p < pairs; p += 2) {
     const q = q0 + p;
-    philoxKeyed(rLo, q % TWO32, rHi, Math.floor(q / TWO32), keys, words, 4 * p);
+    philoxTwo(rLo, rHi, q % TWO32, Math.floor(q / TWO32), (q + 1) % TWO32, Math.floor((q + 1) / TWO32), keys, words, 4 * p);
   }
 }
 
