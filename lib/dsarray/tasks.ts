@@ -41,7 +41,7 @@ export const putTask = defineTask('dsarray.put', (block: Block) => block);
 export const copyTask = defineTask('dsarray.copy', (block: Block) => block);
 
 /** One element of a block. */
-export const elementTask = defineTask('dsarray.element', (block: Block, r: number, c: number) => elementAt(block, r, c));
+export const elementTask = defineTask('dsarray.element', (block: Block, r: number, c: number) => elementAt(block, r, c), { readOnly: true });
 
 /** Uniform [0, 1) block at (row0, col0) of the random matrix of `seed`. */
 export const uniformTask = defineTask(
@@ -76,19 +76,19 @@ export const eyeTask = defineTask(
 );
 
 /** Transposed block. */
-export const transposeTask = defineTask('dsarray.transpose', (block: Block) => transposeBlock(block));
+export const transposeTask = defineTask('dsarray.transpose', (block: Block) => transposeBlock(block), { readOnly: true });
 
 /** Elementwise function or operation with a scalar. */
-export const mapTask = defineTask('dsarray.map', (block: Block, op: ScalarOp | UnaryOp, s: number, dtype: DType) => mapBlock(block, op, s, dtype));
+export const mapTask = defineTask('dsarray.map', (block: Block, op: ScalarOp | UnaryOp, s: number, dtype: DType) => mapBlock(block, op, s, dtype), { readOnly: true });
 
 /** Elementwise operation between two blocks (with broadcasting of length-1 dimensions). */
-export const combineTask = defineTask('dsarray.combine', (a: Block, b: Block, op: BinaryOp, dtype: DType) => combineBlocks(a, b, op, dtype));
+export const combineTask = defineTask('dsarray.combine', (a: Block, b: Block, op: BinaryOp, dtype: DType) => combineBlocks(a, b, op, dtype), { readOnly: true });
 
 /** Float64 partial reduction of one block. */
-export const partialTask = defineTask('dsarray.partial', (block: Block, op: PartialOp, axis: ReduceAxis) => partialReduce(block, op, axis));
+export const partialTask = defineTask('dsarray.partial', (block: Block, op: PartialOp, axis: ReduceAxis) => partialReduce(block, op, axis), { readOnly: true });
 
 /** Combines partial reductions, left to right. */
-export const mergePartialsTask = defineTask('dsarray.mergePartials', (parts: Float64Array[], op: PartialOp) => combinePartials(parts, op));
+export const mergePartialsTask = defineTask('dsarray.mergePartials', (parts: Float64Array[], op: PartialOp) => combinePartials(parts, op), { readOnly: true });
 
 /**
  * Turns a combined partial into a result block of `rows` x `cols`: `mean` divides by `count`, `norm`
@@ -109,11 +109,13 @@ export const gatherTask = defineTask(
   'dsarray.gather',
   (sources: Block[][], rowRuns: Int32Array, colRuns: Int32Array, rows: number, cols: number, dtype: DType, sparse: boolean) =>
     gatherBlock(sources, rowRuns, colRuns, rows, cols, dtype, sparse),
+  { readOnly: true },
 );
 
 /** Converts a block to dense or CSR form and to `dtype`. */
 export const convertTask = defineTask('dsarray.convert', (block: Block, sparse: boolean, dtype: DType): Block =>
   castBlock(sparse ? toCsr(block) : toDense(block), dtype),
+  { readOnly: true },
 );
 
 /**
@@ -143,10 +145,11 @@ export const matmulTask = defineTask(
     });
     return { kind: 'dense', rows, cols, data: out };
   },
+  { readOnly: true },
 );
 
 /** Sum of same-shape blocks, left to right. */
-export const sumBlocksTask = defineTask('dsarray.sumBlocks', (blocks: Block[], dtype: DType) => sumBlocks(blocks, dtype));
+export const sumBlocksTask = defineTask('dsarray.sumBlocks', (blocks: Block[], dtype: DType) => sumBlocks(blocks, dtype), { readOnly: true });
 
 /**
  * Runs the registered task `name` on the slab made of `pieces` (stacked vertically for axis 0,

@@ -75,7 +75,7 @@ export class LocalExecutor implements Executor {
       const def = lookupTask(spec.name);
       try {
         if (def === undefined) throw new ClusterError(`unknown task ${spec.name}: import the module that defines it`);
-        const args = decode(spec.args, { copy: true, resolve: (k) => this.#read(k) }) as unknown[];
+        const args = decode(spec.args, { copy: true, resolve: (k) => this.#read(k, !def.readOnly) }) as unknown[];
         const values = await runTaskFunction(def, args);
         results = values.map((v) => encode(v));
         this.#stats.tasksRun++;
@@ -106,10 +106,11 @@ export class LocalExecutor implements Executor {
     });
   }
 
-  #read(key: string): unknown {
+  /** An input of a task: a private copy, or the stored value itself for a read-only task. */
+  #read(key: string, copy: boolean): unknown {
     const value = this.#objects.get(key)?.value;
     if (value === undefined) throw new ClusterError(`input ${key} is not available`, { key });
-    return decode(value, { copy: true });
+    return decode(value, { copy });
   }
 
   #maybeFree(key: string, o: LocalObject): void {

@@ -96,7 +96,12 @@ interface WorkerRec {
   readonly queue: TaskRec[];
   readonly holds: Set<ObjRec>;
   tasksRun: number;
+  /** Tasks without inputs placed here: those go round-robin, so the blocks they make end up balanced. */
+  rootsPlaced: number;
 }
+
+/** Input bytes a task may fetch to run on a worker other than the busy holder of its inputs. */
+const MOVE_FREELY = 1 << 20;
 
 const PENDING: ReadonlySet<TaskState> = new Set(['waiting', 'ready', 'queued', 'running']);
 
@@ -105,8 +110,10 @@ export class Scheduler {
   readonly #tasks = new Map<string, TaskRec>();
   readonly #objects = new Map<string, ObjRec>();
   readonly #workers = new Map<string, WorkerRec>();
-  /** Ready tasks in submission order (Set keeps insertion order). */
+  /** Ready tasks that read inputs or are pinned, in submission order (Set keeps insertion order). */
   readonly #ready = new Set<TaskRec>();
+  /** Ready tasks without inputs (they create data: blocks, loaded ranges), in submission order. */
+  readonly #readyRoots = new Set<TaskRec>();
   readonly #queueLimit: number;
   readonly #maxKills: number;
   readonly #logLimit: number;
@@ -162,7 +169,11 @@ export class Scheduler {
 
   /** A worker joined. */
   addWorker(id: string): Action[] {
-    if (!this.#workers.has(id)) this.#workers.set(id, { id, queue: [], holds: new Set(), tasksRun: 0 });
+    if (!this.#workers.has(id)) {
+      // A newcomer starts level with the others, or it would take every root task until it caught up.
+      const rootsPlaced = Math.min(...[...this.#workers.values()].map((w) => w.rootsPlaced), Infinity);
+      this.#workers.set(id, { id, queue: [], holds: new Set(), tasksRun: 0, rootsPlaced: Number.isFinite(rootsPlaced) ? rootsPlaced : 0 });
+    }
     this.#assign();
     return this.#flush();
   }
@@ -244,7 +255,7 @@ export class Scheduler {
       this.#unqueue(t);
       this.#actions.push({ kind: 'cancel', worker: t.worker, keys: [key] });
     }
-    this.#ready.delete(t);
+    this.#readySet(t).delete(t);
     t.worker = undefined;
     w.tasksRun++;
     this.counters.tasksRun++;
@@ -408,9 +419,9 @@ export class Scheduler {
     if (t.state === to) return;
     this.#record(t, t.state, to, why);
     this.#pending += Number(PENDING.has(to)) - Number(PENDING.has(t.state));
-    if (t.state === 'ready') this.#ready.delete(t);
+    if (t.state === 'ready') this.#readySet(t).delete(t);
     t.state = to;
-    if (to === 'ready') this.#ready.add(t);
+    if (to === 'ready') this.#readySet(t).add(t);
   }
 
   #available(o: ObjRec): boolean {
@@ -559,7 +570,14 @@ export class Scheduler {
     }
   }
 
-  /** Places ready tasks, oldest first, while some worker has a free queue slot. */
+  #readySet(t: TaskRec): Set<TaskRec> {
+    return t.deps.length === 0 && t.spec.worker === undefined ? this.#readyRoots : this.#ready;
+  }
+
+  /**
+   * Places ready tasks, oldest first, while some worker has a free queue slot: first those that read
+   * inputs (finishing work in progress frees memory), then tasks without inputs.
+   */
   #assign(): void {
     for (const t of this.#ready) {
       if (!t.deps.every((o) => this.#available(o))) {
@@ -570,36 +588,80 @@ export class Scheduler {
       }
       const w = this.#place(t);
       if (w === undefined) {
-        // A pinned task waits for its own worker; otherwise no worker has a free slot.
-        if (t.spec.worker !== undefined && this.#workers.has(t.spec.worker)) continue;
+        // The task waits for its pinned worker or the holder of its inputs; others may still be placed.
+        if (this.#anyFreeSlot()) continue;
         return;
       }
-      this.#ready.delete(t);
-      t.worker = w.id;
-      w.queue.push(t);
-      this.#setState(t, 'queued', `to ${w.id}`);
-      this.#markHead(w);
-      const sources = t.deps.map((o) => (o.locations.has(w.id) ? w.id : this.#pickSource(o)));
-      this.#actions.push({ kind: 'run', worker: w.id, spec: t.spec, sources });
+      this.#queueOn(t, w);
+    }
+    for (const t of this.#readyRoots) {
+      const w = this.#placeRoot();
+      if (w === undefined) return;
+      w.rootsPlaced++;
+      this.#queueOn(t, w);
     }
   }
 
-  /** The task's pinned worker if alive, else the worker with a free slot that holds most of `t`'s input bytes; ties go to the shortest queue, then the oldest worker. */
+  #queueOn(t: TaskRec, w: WorkerRec): void {
+    this.#readySet(t).delete(t);
+    t.worker = w.id;
+    w.queue.push(t);
+    this.#setState(t, 'queued', `to ${w.id}`);
+    this.#markHead(w);
+    const sources = t.deps.map((o) => (o.locations.has(w.id) ? w.id : this.#pickSource(o)));
+    this.#actions.push({ kind: 'run', worker: w.id, spec: t.spec, sources });
+  }
+
+  /**
+   * Worker for the next task without inputs: round-robin (the fewest such tasks so far, then the
+   * shortest queue, then the oldest worker), waiting for that worker's free slot rather than giving the
+   * task to another one, so that the blocks of a new array spread evenly whatever the timing.
+   */
+  #placeRoot(): WorkerRec | undefined {
+    let best: WorkerRec | undefined;
+    for (const w of this.#workers.values()) {
+      if (best === undefined || w.rootsPlaced < best.rootsPlaced || (w.rootsPlaced === best.rootsPlaced && w.queue.length < best.queue.length)) best = w;
+    }
+    return best !== undefined && best.queue.length < this.#queueLimit ? best : undefined;
+  }
+
+  /**
+   * The task's pinned worker if alive; else the worker holding most of `t`'s input bytes (ties: shortest
+   * queue, then oldest worker). When that worker's queue is full the task goes to the best worker with a
+   * free slot only if that one is idle or would fetch at most {@link MOVE_FREELY} bytes; otherwise it
+   * waits for the holder (undefined): moving a large block costs more than waiting behind a few tasks.
+   */
   #place(t: TaskRec): WorkerRec | undefined {
     const pinned = t.spec.worker === undefined ? undefined : this.#workers.get(t.spec.worker);
     if (pinned !== undefined) return pinned.queue.length < this.#queueLimit ? pinned : undefined;
-    let best: WorkerRec | undefined;
-    let bestBytes = -1;
+    let total = 0;
+    for (const o of t.deps) total += o.bytes;
+    let holder: WorkerRec | undefined;
+    let holderBytes = -1;
+    let free: WorkerRec | undefined;
+    let freeBytes = -1;
     for (const w of this.#workers.values()) {
-      if (w.queue.length >= this.#queueLimit) continue;
       let bytes = 0;
       for (const o of t.deps) if (o.locations.has(w.id)) bytes += o.bytes;
-      if (bytes > bestBytes || (bytes === bestBytes && best !== undefined && w.queue.length < best.queue.length)) {
-        best = w;
-        bestBytes = bytes;
+      if (bytes > holderBytes || (bytes === holderBytes && holder !== undefined && w.queue.length < holder.queue.length)) {
+        holder = w;
+        holderBytes = bytes;
+      }
+      if (w.queue.length >= this.#queueLimit) continue;
+      if (bytes > freeBytes || (bytes === freeBytes && free !== undefined && w.queue.length < free.queue.length)) {
+        free = w;
+        freeBytes = bytes;
       }
     }
-    return best;
+    if (free === undefined) return undefined;
+    if (freeBytes >= holderBytes || free.queue.length === 0 || total - freeBytes <= MOVE_FREELY) return free;
+    return undefined;
+  }
+
+  /** True when some worker can take another task. */
+  #anyFreeSlot(): boolean {
+    for (const w of this.#workers.values()) if (w.queue.length < this.#queueLimit) return true;
+    return false;
   }
 
   #pickSource(o: ObjRec): string {

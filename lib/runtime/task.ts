@@ -15,6 +15,8 @@ export interface TaskDef<A extends unknown[] = unknown[], R = unknown> {
   readonly nReturns: number;
   /** Default options of every submit of this task. */
   readonly options: Readonly<TaskOptions>;
+  /** The function never writes into its arguments' typed arrays (see {@link DefineTaskOptions.readOnly}). */
+  readonly readOnly: boolean;
   /** The function. */
   readonly fn: (...args: A) => R | Promise<R>;
   /** URL of the module that called defineTask (workers import it on demand), when it could be found. */
@@ -39,7 +41,7 @@ const NAME = /^[A-Za-z_][\w.:/-]{0,199}$/;
  *
  * @param name - unique name, e.g. `'dsarray.add'` (letters, digits, `_ . : / -`; at most 200 chars)
  * @param fn - receives the resolved argument values; returns a value, or an array of `nReturns` values
- * @param options - `nReturns` (default 1) and default {@link TaskOptions}
+ * @param options - `nReturns` (default 1), `readOnly` (default false) and default {@link TaskOptions}
  * @throws {@link ParameterError} on a bad name, a name registered with another function, or bad `nReturns`
  * @example
  * ```ts
@@ -70,6 +72,7 @@ export function defineTask<A extends unknown[], R>(
     name,
     nReturns,
     options: Object.freeze({ recomputeOnly: options.recomputeOnly ?? false }),
+    readOnly: options.readOnly ?? false,
     fn: fn as (...args: A) => Awaited<R> | Promise<Awaited<R>>,
     module: callerModule(),
   });

@@ -22,6 +22,13 @@ export interface TaskOptions {
 export interface DefineTaskOptions extends TaskOptions {
   /** Number of results: when > 1 the function returns an array of that length (use `submitMany`). Default 1. */
   readonly nReturns?: number;
+  /**
+   * The function never writes into the typed arrays of its arguments, so workers hand it their stored
+   * inputs themselves instead of private copies (a copy of a large block costs more than many kernels
+   * that read it). A task that does write into an input while declared read-only corrupts that input
+   * for every later reader. Default false.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Which executor runs tasks. */

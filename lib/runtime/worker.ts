@@ -379,14 +379,14 @@ class WorkerNode {
         throw new ClusterError(`unknown task ${msg.name}: the worker did not import the module that defines it${why}`);
       }
       // The run message's own frames and moved inputs belong to this task alone; stored inputs are copied
-      // so that a task cannot change what other tasks read.
+      // so that a task cannot change what other tasks read, unless the task declared it only reads them.
       const handedOver = new Set<string>();
       const args = decode({ header: msg.args, frames: t.frames }, {
         resolve: (k) => {
           const e = inputs.get(k);
           if (e === undefined) throw new ClusterError(`input ${k} was not sent with task ${msg.key}`, { key: k });
           // A moved input used twice in the arguments is handed over once and copied after that.
-          const own = t.moved.has(k) && !handedOver.has(k);
+          const own = def.readOnly || (t.moved.has(k) && !handedOver.has(k));
           handedOver.add(k);
           return decode(e, { copy: !own });
         },

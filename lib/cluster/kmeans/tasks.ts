@@ -54,6 +54,7 @@ export const stepTask = defineTask(
     accumulateCsr(x, near.labels, sums, counts);
     return { sums, counts, inertia: near.dists.reduce((s, v) => s + v, 0), moments: stats };
   },
+  { readOnly: true },
 );
 
 /** Adds partial steps in the given order (the tree fixes the order, so sums are reproducible). */
@@ -71,7 +72,7 @@ export const mergeStepsTask = defineTask('kmeans.mergeSteps', (parts: StepPartia
     stats = stats !== null && p.moments !== null ? mergeMoments(stats, p.moments) : null;
   }
   return { sums, counts, inertia, moments: stats };
-});
+}, { readOnly: true });
 
 function copyRow(x: Block, i: number, out: Float64Array, offset: number): void {
   if (x.kind === 'dense') {
@@ -105,6 +106,7 @@ export const farthestTask = defineTask(
       rows,
     };
   },
+  { readOnly: true },
 );
 
 /** Keeps the `m` farthest rows of several partial results. */
@@ -130,7 +132,7 @@ export const mergeFarthestTask = defineTask('kmeans.mergeFarthest', (parts: Fart
     labels: Int32Array.from(top, (i) => labels[i] as number),
     rows,
   };
-});
+}, { readOnly: true });
 
 /** Labels of a row block: its rows' nearest centers as an n x 1 float64 block. */
 export const predictTask = defineTask('kmeans.predict', (row: Block[], centers: FloatArray, k: number): DenseBlock => {
@@ -143,7 +145,7 @@ export const predictTask = defineTask('kmeans.predict', (row: Block[], centers: 
     labels = nearest(x, centers, k).labels;
   }
   return { kind: 'dense', rows: x.rows, cols: 1, data: Float64Array.from(labels) };
-});
+}, { readOnly: true });
 
 /** Rows of a row block at the given local indices, as a float64 row-major matrix. */
 export const takeRowsTask = defineTask('kmeans.takeRows', (row: Block[], local: Int32Array): Float64Array => {
@@ -151,7 +153,7 @@ export const takeRowsTask = defineTask('kmeans.takeRows', (row: Block[], local: 
   const out = new Float64Array(local.length * x.cols);
   local.forEach((i, r) => copyRow(x, i, out, r * x.cols));
   return out;
-});
+}, { readOnly: true });
 
 /**
  * D^2 bookkeeping of k-means++ and k-means||: the squared distance of each row to its nearest chosen
@@ -165,7 +167,7 @@ export const minDistTask = defineTask(
     if (previous !== null) for (let i = 0; i < dists.length; i++) dists[i] = Math.min(dists[i] as number, previous[i] as number);
     return [dists, dists.reduce((s, v) => s + v, 0)];
   },
-  { nReturns: 2 },
+  { nReturns: 2, readOnly: true },
 );
 
 /** k-means++ draw inside a block: the first row whose running D^2 total exceeds `target`. */
@@ -183,7 +185,7 @@ export const pickD2Task = defineTask('kmeans.pickD2', (row: Block[], dists: Floa
   const out = new Float64Array(x.cols);
   copyRow(x, pick, out, 0);
   return out;
-});
+}, { readOnly: true });
 
 /** k-means|| oversampling inside a block: keeps each row with probability min(1, factor * D^2). */
 export const sampleD2Task = defineTask(
@@ -197,4 +199,5 @@ export const sampleD2Task = defineTask(
     picked.forEach((i, r) => copyRow(x, i, out, r * x.cols));
     return out;
   },
+  { readOnly: true },
 );
