@@ -56,6 +56,9 @@ static size_t chunk_rows(size_t d, size_t k, size_t elem) {
     size_t i = 0;                                                                              \
     for (; i < rows; i += (rows - i >= RBLOCK ? RBLOCK : 1)) {                                 \
       size_t rb = rows - i >= RBLOCK ? RBLOCK : 1;                                             \
+      /* Ask for the next row block now: streaming from memory is otherwise latency-bound. */  \
+      for (size_t p = (i + rb) * d; p < (i + rb + RBLOCK) * d && p < rows * d; p += 64 / sizeof(T)) \
+        __builtin_prefetch(x + p);                                                             \
       for (size_t j0 = 0; j0 < kp; j0 += 2 * vl) {                                             \
         V acc[RBLOCK][2];                                                                      \
         memset(acc, 0, sizeof acc);                                                            \

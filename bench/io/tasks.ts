@@ -15,4 +15,4 @@ export const blockSum = defineTask('bench.io.blockSum', (block: Block) => {
   const d = block.data;
   for (let i = 0; i < d.length; i++) s += d[i] as number;
   return s;
-});
+}, { readOnly: true });

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { DataFormatError, ParameterError } from '../../lib/errors.js';
 import { loadTxtFile, load_txt_file, saveTxt } from '../../lib/dsarray/io/index.js';
-import { planByteRanges, readAlignedRange, withFile } from '../../lib/dsarray/io/ranges.js';
+import { planByteRanges, rangePlacement, readAlignedRange, withFile } from '../../lib/dsarray/io/ranges.js';
 import { expectSameValues, expected, fixture, loaderSuite } from './io-helpers.js';
 
 const CASES: { file: string; delimiter?: string; skipHeader?: boolean }[] = [
@@ -128,5 +128,13 @@ describe('dsarray/io loadTxtFile', function () {
     }
     const err = await loadTxtFile(fixture('repr.csv'), [2, 2], { rangeBytes: 0 }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ParameterError);
+  });
+
+  it('places consecutive byte ranges on the same worker, in contiguous groups', () => {
+    const owners = (n: number, ids: string[]) => Array.from({ length: n }, (_, i) => rangePlacement(i, n, ids).worker);
+    expect(owners(8, ['w1', 'w2'])).to.deep.equal(['w1', 'w1', 'w1', 'w1', 'w2', 'w2', 'w2', 'w2']);
+    expect(owners(4, ['a', 'b', 'c'])).to.deep.equal(['a', 'a', 'b', 'c']);
+    expect(owners(2, ['a', 'b', 'c'])).to.deep.equal(['a', 'b']);
+    expect(rangePlacement(0, 3, [])).to.deep.equal({});
   });
 });

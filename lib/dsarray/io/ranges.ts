@@ -30,6 +30,16 @@ export function planByteRanges(size: number, workers: number, rangeBytes?: numbe
   return out;
 }
 
+/**
+ * Placement of range `i` of `n`: the ranges go to `workerIds` in contiguous groups (the first n / W to
+ * the first worker, ...), so the rows of a block, which come from consecutive ranges, are mostly parsed
+ * on one worker and assembling the block moves little. No hint when no worker is known yet.
+ */
+export function rangePlacement(i: number, n: number, workerIds: readonly string[]): { worker?: string } {
+  const id = workerIds[Math.floor((i * workerIds.length) / n)];
+  return id === undefined ? {} : { worker: id };
+}
+
 /** A Buffer view of `bytes` (no copy): its indexOf is memchr, several times faster than a typed array's. */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -9,7 +9,7 @@ import { DsArray } from '../dsarray.js';
 import { blockOffsets, normalizeBlockSize } from '../grid.js';
 import { rowBlockSlices } from './assemble.js';
 import { statDataFile } from './options.js';
-import { firstLines, planByteRanges } from './ranges.js';
+import { firstLines, planByteRanges, rangePlacement } from './ranges.js';
 import type { SvmlightRangeMeta } from './svmlight-range.js';
 import { assembleCsrTask, assembleDenseTask, parseSvmlightRangeTask } from './tasks.js';
 
@@ -49,9 +49,10 @@ export async function loadSvmlightFile(
   }
   const size = await statDataFile(path);
   if (size === 0) throw new DataFormatError(path, 'empty file', { line: 1, expected: 'a line "label index:value ..."', found: 'no data' });
-  const nWorkers = workers().length || availableParallelism();
-  const parsed = planByteRanges(size, nWorkers, rangeBytes).map(([s, e]) =>
-    submitMany(parseSvmlightRangeTask, [path, s, e, size, nFeatures, options.zeroBased ?? false]),
+  const ids = workers().map((w) => w.id);
+  const ranges = planByteRanges(size, ids.length || availableParallelism(), rangeBytes);
+  const parsed = ranges.map(([s, e], i) =>
+    submitMany(parseSvmlightRangeTask, [path, s, e, size, nFeatures, options.zeroBased ?? false], rangePlacement(i, ranges.length, ids)),
   );
   const release = (): void => parsed.forEach((fs) => fs.forEach((f) => f.dispose()));
   try {

@@ -11,7 +11,7 @@ import { DsArray } from '../dsarray.js';
 import { blockOffsets, normalizeBlockSize } from '../grid.js';
 import { pieceRows, rowBlockSlices } from './assemble.js';
 import { checkDType, statDataFile } from './options.js';
-import { firstLines, planByteRanges } from './ranges.js';
+import { firstLines, planByteRanges, rangePlacement } from './ranges.js';
 import { assembleDenseTask, parseTxtRangeTask } from './tasks.js';
 import { txtFailureError } from './txt-errors.js';
 import type { TxtRangeMeta } from './txt-range.js';
@@ -97,9 +97,10 @@ export async function loadTxtFile(path: string, blockSize: readonly [number, num
   const size = await statDataFile(path);
   if (size === 0) throw new DataFormatError(path, 'empty file', { line: 1, expected: 'a row of numbers', found: 'no data' });
 
-  const nWorkers = workers().length || availableParallelism();
-  const parsed = planByteRanges(size, nWorkers, rangeBytes).map(([s, e]) =>
-    submitMany(parseTxtRangeTask, [path, s, e, size, delimiter, skipHeader]),
+  const ids = workers().map((w) => w.id);
+  const ranges = planByteRanges(size, ids.length || availableParallelism(), rangeBytes);
+  const parsed = ranges.map(([s, e], i) =>
+    submitMany(parseTxtRangeTask, [path, s, e, size, delimiter, skipHeader], rangePlacement(i, ranges.length, ids)),
   );
   try {
     const metas = await getAll(parsed.map((fs) => fs[0] as Future<TxtRangeMeta>));
