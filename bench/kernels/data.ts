@@ -8,17 +8,12 @@ import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { Random } from '../../lib/base/random.js';
 
-/** A seeded uniform [0, 1) generator (mulberry32): the same inputs on every run. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A seeded uniform [0, 1) generator (the library's own): the same inputs on every run. */
+function seededRandom(seed: number): () => number {
+  const r = new Random(seed);
+  return () => r.next();
 }
 
 /** A Float64Array of `length` seeded uniform [0, 1) values. */
@@ -34,7 +29,7 @@ export function randomMatrix(length: number, seed: number): Float64Array {
  * magnitude (1e-3 .. 1e3, some in exponent form) printed with 17 significant digits, LF line ends.
  */
 export async function csvFile(megabytes: number, cols: number, seed: number): Promise<string> {
-  const path = join(tmpdir(), `dislib-bench-kernels-${megabytes}mb-${cols}c-seed${seed}.csv`);
+  const path = join(tmpdir(), `dislib-bench-kernels-${megabytes}mb-${cols}c-random${seed}.csv`);
   if (existsSync(path)) return path;
   const partial = `${path}.${process.pid}.partial`;
   const out = createWriteStream(partial);

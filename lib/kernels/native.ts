@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { DislibError, ParameterError, ShapeError } from '../errors.js';
 import { registerBackend } from './registry.js';
+import { csvArgs, dim as checkDim, f64Array, finite, flag, floatArray, sameDtype, scalar, shaped } from './check.js';
 import type { CsvParseFailure, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
 
 /** The addon's exports: the kernels with raw numeric status codes, plus BLAS thread control. */
@@ -64,57 +65,9 @@ export function setBlasThreads(n: number): boolean {
 
 const MAX_DIM = 2 ** 31 - 1; // BLAS and LAPACK index with 32-bit ints
 
+/** A dimension BLAS and LAPACK can index. */
 function dim(name: string, v: number): number {
-  if (!Number.isSafeInteger(v) || v < 0 || v > MAX_DIM) {
-    throw new ParameterError(name, `expected an integer in [0, ${MAX_DIM}], got ${String(v)}`);
-  }
-  return v;
-}
-
-function floatArray(name: string, a: unknown): FloatArray {
-  if (a instanceof Float64Array || a instanceof Float32Array) return a;
-  throw new ParameterError(name, 'expected a Float64Array or Float32Array');
-}
-
-function f64Array(name: string, a: unknown): Float64Array {
-  if (a instanceof Float64Array) return a;
-  throw new ParameterError(name, 'expected a Float64Array');
-}
-
-function shaped<T extends ArrayLike<number>>(name: string, a: T, rows: number, cols: number): T {
-  if (a.length !== rows * cols) {
-    throw new ShapeError(`${name} has ${a.length} elements but its shape ${rows} x ${cols} needs ${rows * cols}`, {
-      parameter: name,
-      expected: rows * cols,
-      found: a.length,
-    });
-  }
-  return a;
-}
-
-function sameDtype(names: string, ...arrays: FloatArray[]): void {
-  const ctor = arrays[0]?.constructor;
-  if (arrays.some((a) => a.constructor !== ctor)) {
-    throw new ParameterError(names, `expected the same dtype, got ${arrays.map((a) => a.constructor.name).join(', ')}`);
-  }
-}
-
-/** LAPACK's results are meaningless on NaN or infinite input: reject it up front, naming the element. */
-function finite(name: string, a: Float64Array): Float64Array {
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i])) throw new ParameterError(name, `contains NaN or Infinity (element ${i})`, { index: i });
-  }
-  return a;
-}
-
-function boolean(name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new ParameterError(name, `expected a boolean, got ${typeof v}`);
-  return v;
-}
-
-function numberArg(name: string, v: unknown): number {
-  if (typeof v !== 'number') throw new ParameterError(name, `expected a number, got ${typeof v}`);
-  return v;
+  return checkDim(name, v, MAX_DIM);
 }
 
 /**
@@ -128,9 +81,6 @@ function lapackResult<T>(result: T | number, inputs: string, failure: (info: num
   throw failure(result);
 }
 
-/** Bytes that may not separate fields because they end lines or belong to numbers. */
-const RESERVED_DELIMITERS = new Set([...'\r\n0123456789+-.eE'].map((c) => c.charCodeAt(0)));
-
 /** The kernels the addon implements; the registry takes any other kernel of the contract from js. */
 type NativeKernels = Pick<
   Kernels,
@@ -140,13 +90,13 @@ type NativeKernels = Pick<
 function makeKernels(lib: NativeAddon): NativeKernels {
   return {
     gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      boolean('transA', transA);
-      boolean('transB', transB);
+      flag('transA', transA);
+      flag('transB', transB);
       dim('m', m);
       dim('n', n);
       dim('k', k);
-      numberArg('alpha', alpha);
-      numberArg('beta', beta);
+      scalar('alpha', alpha);
+      scalar('beta', beta);
       shaped('a', floatArray('a', a), transA ? k : m, transA ? m : k);
       shaped('b', floatArray('b', b), transB ? n : k, transB ? k : n);
       shaped('c', floatArray('c', c), m, n);
@@ -215,15 +165,7 @@ function makeKernels(lib: NativeAddon): NativeKernels {
     },
 
     parseCsv(bytes, start, end, delimiter): CsvParseResult | CsvParseFailure {
-      if (!(bytes instanceof Uint8Array)) throw new ParameterError('bytes', 'expected a Uint8Array');
-      dim('start', start);
-      dim('end', end);
-      if (end > bytes.length || start > end) {
-        throw new ParameterError('end', `expected 0 <= start <= end <= ${bytes.length}, got start ${start}, end ${end}`);
-      }
-      if (!Number.isInteger(delimiter) || delimiter < 0 || delimiter > 255 || RESERVED_DELIMITERS.has(delimiter)) {
-        throw new ParameterError('delimiter', `expected a byte that cannot occur in a number or end a line, got ${String(delimiter)}`);
-      }
+      csvArgs(bytes, start, end, delimiter);
       return lib.parseCsv(bytes, start, end, delimiter);
     },
 
@@ -231,9 +173,7 @@ function makeKernels(lib: NativeAddon): NativeKernels {
       shaped('out', floatArray('out', out), dim('rows', rows), dim('cols', cols));
       // Counters are 64-bit: seed and positions may exceed 2^31 but must be exact doubles.
       const positions: [string, number][] = [['seed', seed], ['row0', row0], ['col0', col0], ['row0 + rows', row0 + rows], ['col0 + cols', col0 + cols]];
-      for (const [name, v] of positions) {
-        if (!Number.isSafeInteger(v) || v < 0) throw new ParameterError(name, `expected a non-negative safe integer, got ${String(v)}`);
-      }
+      for (const [name, v] of positions) checkDim(name, v);
       lib.uniformFill(seed, row0, col0, rows, cols, out);
     },
   };

@@ -8,29 +8,16 @@
 import { ParameterError, ShapeError } from '../../errors.js';
 import { registerBackend } from '../registry.js';
 import type { Kernels } from '../types.js';
-import { dim, f64Array, finite, floatArray, sameDtype, shaped } from './check.js';
+import { csvArgs, dim, f64Array, finite, flag, floatArray, sameDtype, scalar, shaped } from '../check.js';
 import { parseCsv } from './csv.js';
 import { gemmInto } from './gemm.js';
 import { kmeansStep, pairwiseSqDist, rowSqNorms } from './kmeans.js';
 import { cholesky, eigh, lstsq, qr, svd } from './linalg.js';
 import { uniformFill } from './random.js';
 
-function flag(name: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') throw new ParameterError(name, `expected a boolean, got ${typeof v}`);
-  return v;
-}
-
-function scalar(name: string, v: unknown): number {
-  if (typeof v !== 'number') throw new ParameterError(name, `expected a number, got ${typeof v}`);
-  return v;
-}
-
 function tallMatrix(what: string, m: number, n: number): void {
   if (m < n) throw new ShapeError(`${what} needs m >= n, got ${m} x ${n}`, { parameter: 'a', m, n });
 }
-
-/** Bytes that cannot separate fields because they end lines or belong to numbers. */
-const RESERVED_DELIMITERS = new Set(Array.from('\r\n0123456789+-.eE', (c) => c.charCodeAt(0)));
 
 /** The js kernels with argument checks. */
 export const jsKernels: Omit<Kernels, 'name'> = {
@@ -102,15 +89,7 @@ export const jsKernels: Omit<Kernels, 'name'> = {
   },
 
   parseCsv(bytes, start, end, delimiter) {
-    if (!(bytes instanceof Uint8Array)) throw new ParameterError('bytes', 'expected a Uint8Array');
-    dim('start', start);
-    dim('end', end);
-    if (end > bytes.length || start > end) {
-      throw new ParameterError('end', `expected 0 <= start <= end <= ${bytes.length}, got start ${start}, end ${end}`);
-    }
-    if (!Number.isInteger(delimiter) || delimiter < 0 || delimiter > 255 || RESERVED_DELIMITERS.has(delimiter)) {
-      throw new ParameterError('delimiter', `expected a byte that cannot occur in a number or end a line, got ${String(delimiter)}`);
-    }
+    csvArgs(bytes, start, end, delimiter);
     return parseCsv(bytes, start, end, delimiter);
   },
 

@@ -1,0 +1,83 @@
+/**
+ * Argument checks shared by the kernel backends: typed errors naming the offending parameter, raised
+ * before any work.
+ *
+ * @packageDocumentation
+ */
+import { ParameterError, ShapeError } from '../errors.js';
+import type { FloatArray } from './types.js';
+
+/** A dimension: an integer in [0, max] (default 2^53 - 1), or a ParameterError naming it. */
+export function dim(name: string, v: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isSafeInteger(v) || v < 0 || v > max) throw new ParameterError(name, `expected an integer in [0, ${max}], got ${String(v)}`);
+  return v;
+}
+
+/** A boolean, or a ParameterError naming it. */
+export function flag(name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new ParameterError(name, `expected a boolean, got ${typeof v}`);
+  return v;
+}
+
+/** A number, or a ParameterError naming it. */
+export function scalar(name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new ParameterError(name, `expected a number, got ${typeof v}`);
+  return v;
+}
+
+/** A Float64Array or Float32Array, or a ParameterError naming it. */
+export function floatArray(name: string, a: unknown): FloatArray {
+  if (a instanceof Float64Array || a instanceof Float32Array) return a;
+  throw new ParameterError(name, 'expected a Float64Array or Float32Array');
+}
+
+/** A Float64Array, or a ParameterError naming it. */
+export function f64Array(name: string, a: unknown): Float64Array {
+  if (a instanceof Float64Array) return a;
+  throw new ParameterError(name, 'expected a Float64Array');
+}
+
+/** Checks that `a` holds exactly rows x cols elements (ShapeError otherwise) and returns it. */
+export function shaped<T extends ArrayLike<number>>(name: string, a: T, rows: number, cols: number): T {
+  if (a.length !== rows * cols) {
+    throw new ShapeError(`${name} has ${a.length} elements but its shape ${rows} x ${cols} needs ${rows * cols}`, {
+      parameter: name,
+      expected: rows * cols,
+      found: a.length,
+    });
+  }
+  return a;
+}
+
+/** Checks that all arrays have one dtype (ParameterError naming `names` otherwise). */
+export function sameDtype(names: string, first: FloatArray, ...rest: FloatArray[]): void {
+  if (rest.some((a) => a.constructor !== first.constructor)) {
+    const found = [first, ...rest].map((a) => a.constructor.name).join(', ');
+    throw new ParameterError(names, `expected the same dtype, got ${found}`);
+  }
+}
+
+/** Checks a matrix given to a factorisation has no NaN or infinity (they make the algorithms meaningless). */
+export function finite(name: string, a: Float64Array): Float64Array {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) throw new ParameterError(name, `contains NaN or Infinity (element ${i})`, { index: i });
+  }
+  return a;
+}
+
+/** Bytes that cannot separate fields because they end lines or belong to numbers. */
+const RESERVED_DELIMITERS = new Set(Array.from('\r\n0123456789+-.eE', (c) => c.charCodeAt(0)));
+
+/** Checks the arguments of `parseCsv`: bytes, a range `start <= end` inside them, a delimiter byte. */
+export function csvArgs(bytes: unknown, start: number, end: number, delimiter: number): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new ParameterError('bytes', 'expected a Uint8Array');
+  dim('start', start);
+  dim('end', end);
+  if (end > bytes.length || start > end) {
+    throw new ParameterError('end', `expected 0 <= start <= end <= ${bytes.length}, got start ${start}, end ${end}`);
+  }
+  if (!Number.isInteger(delimiter) || delimiter < 0 || delimiter > 255 || RESERVED_DELIMITERS.has(delimiter)) {
+    throw new ParameterError('delimiter', `expected a byte that cannot occur in a number or end a line, got ${String(delimiter)}`);
+  }
+  return bytes;
+}
