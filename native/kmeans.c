@@ -18,6 +18,8 @@
  * micro-kernel: ~4.5 GFLOP/s at k = 8 on Zen 2), so the scores come from the register-blocked kernel below.
  */
 #define SMALL_K_MAX 32
+/* Rows per chunk on the small-k path: their text stays in L1 between the scores and the assignment. */
+#define SMALL_CHUNK 16
 
 /* Compile the hot loops for x86-64-v3 (AVX2 + FMA) too, picked at load time, while the build stays portable. */
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
@@ -56,9 +58,6 @@ static size_t chunk_rows(size_t d, size_t k, size_t elem) {
     size_t i = 0;                                                                              \
     for (; i < rows; i += (rows - i >= RBLOCK ? RBLOCK : 1)) {                                 \
       size_t rb = rows - i >= RBLOCK ? RBLOCK : 1;                                             \
-      /* Ask for the next row block now: streaming from memory is otherwise latency-bound. */  \
-      for (size_t p = (i + rb) * d; p < (i + rb + RBLOCK) * d && p < rows * d; p += 64 / sizeof(T)) \
-        __builtin_prefetch(x + p);                                                             \
       for (size_t j0 = 0; j0 < kp; j0 += 2 * vl) {                                             \
         V acc[RBLOCK][2];                                                                      \
         memset(acc, 0, sizeof acc);                                                            \
@@ -211,7 +210,8 @@ ASSIGN_IMPL(assign_f32, float, sq_norm_f32, argmin_f32)
                   double *counts, double *inertia_out) {                                                            \
     int small = k <= SMALL_K_MAX;                                                                                   \
     size_t stride = small ? (k + CBLOCK(T) - 1) / CBLOCK(T) * CBLOCK(T) : k;                                                             \
-    size_t chunk = chunk_rows(d, stride, sizeof(T));                                                                \
+    /* Small k: chunks of a few rows, assigned while still in L1 (the scores are tiny). */                          \
+    size_t chunk = small ? SMALL_CHUNK : chunk_rows(d, stride, sizeof(T));                                          \
     if (chunk > n) chunk = n;                                                                                       \
     T *score = malloc(chunk * stride * sizeof(T));                                                                  \
     T *ct = small ? calloc(d * stride + 1, sizeof(T)) : NULL;                                                       \
@@ -234,7 +234,10 @@ ASSIGN_IMPL(assign_f32, float, sq_norm_f32, argmin_f32)
     for (size_t r0 = 0; r0 < n; r0 += chunk) {                                                                      \
       size_t rows = n - r0 < chunk ? n - r0 : chunk;                                                                \
       const T *xc = x + r0 * d;                                                                                     \
+      /* Streaming from memory is latency-bound unless the next chunk is requested ahead. */                       \
       if (small) {                                                                                                  \
+        const T *next = xc + rows * d, *end = x + n * d;                                                            \
+        for (const T *p = next; p < next + rows * d && p < end; p += 64 / sizeof(T)) __builtin_prefetch(p);         \
         SMALL_SCORES(xc, rows, d, ct, stride, score);                                                               \
       } else if (d > 0) {                                                                                           \
         GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rows, (blasint)k, (blasint)d, (T)-2, xc, (blasint)d, \
