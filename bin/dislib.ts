@@ -3,20 +3,26 @@
  * The `dislib` command line:
  * - `dislib worker --connect tcp://HOST:PORT --key FILE --server-key KEY` joins a remote driver;
  * - `dislib keygen --out FILE` writes a CURVE key pair (mode 0600) and prints its public key;
- * - `dislib build-native` builds the native kernels (`scripts/install-native.mjs --required`).
+ * - `dislib build-native` builds the native kernels (`scripts/install-native.mjs --required`);
+ * - `dislib kmeans FILE -k 8` fits K-means on a CSV or `.npy` file on local workers, with a progress bar.
  *
  * Errors print one line and exit with status 1.
  *
  * @packageDocumentation
  */
 import { spawn } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
-import { dirname, join } from 'node:path';
+import { open, writeFile } from 'node:fs/promises';
+import { availableParallelism, constants as osConstants } from 'node:os';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { NPY_PREFIX_BYTES, npyHeaderLength, parseNpyHeader } from '../lib/dsarray/io/npy-format.js';
+import { statDataFile } from '../lib/dsarray/io/options.js';
+import { KMeans, ParameterError, init, loadNpyFile, loadTxtFile, saveTxt, shutdown, type KMeansInit } from '../lib/index.js';
 import { generateKeyPair, readKeyFile, readPublicKey, writeKeyFile } from '../lib/runtime/security.js';
 import { WORKER_PROCESS } from '../lib/runtime/store.js';
 import { runWorker } from '../lib/runtime/worker.js';
+import { ProgressBar } from './progress.js';
 
 /** Package root: this file is dist/bin/dislib.js. */
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -93,5 +99,128 @@ program
     });
     if (code !== 0) fail(`native build failed (exit status ${String(code)})`);
   });
+
+/** A commander parser of an integer in [min, max]: digits only, so `1.5`, `1e3` and `0x10` are refused. */
+function integerArg(min: number, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
+  return (text) => {
+    const value = /^\+?\d+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= min && value <= max)) {
+      throw new InvalidArgumentError(`expected an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`}`);
+    }
+    return value;
+  };
+}
+
+/** A commander parser of a finite number >= 0 (`Number('')` would be 0, so blanks are refused first). */
+function nonNegativeArg(text: string): number {
+  const value = text.trim() === '' ? NaN : Number(text);
+  if (!(Number.isFinite(value) && value >= 0)) throw new InvalidArgumentError('expected a finite number >= 0');
+  return value;
+}
+
+/** Head of a text file read to estimate its number of rows. */
+const SAMPLE_BYTES = 1 << 20;
+
+/** Row blocks per worker of the default blocking: enough to balance the load, few enough to keep tasks large. */
+const ROW_BLOCKS_PER_WORKER = 4;
+
+/**
+ * Rows of a data file, known before loading it so that the loader can cut the default row blocks:
+ * exact for `.npy` (its header), estimated for text from the line density of its head.
+ *
+ * @throws DataFormatError naming the file when it is missing, unreadable or not `.npy` as named
+ */
+async function estimateRows(path: string, npy: boolean): Promise<number> {
+  const size = await statDataFile(path);
+  const fh = await open(path, 'r');
+  try {
+    if (npy) {
+      const prefix = new Uint8Array(Math.min(size, NPY_PREFIX_BYTES));
+      await fh.read(prefix, 0, prefix.length, 0);
+      const header = new Uint8Array(Math.min(size, npyHeaderLength(path, prefix)));
+      await fh.read(header, 0, header.length, 0);
+      return parseNpyHeader(path, header).shape[0];
+    }
+    const sample = new Uint8Array(Math.min(size, SAMPLE_BYTES));
+    const { bytesRead } = await fh.read(sample, 0, sample.length, 0);
+    const lines = sample.subarray(0, bytesRead).reduce((count, byte) => count + (byte === 0x0a ? 1 : 0), 0);
+    return Math.max(1, Math.ceil((lines * size) / Math.max(1, bytesRead)));
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Options of `dislib kmeans`, as commander parses them. */
+interface KMeansCommandOptions {
+  clusters: number;
+  init: KMeansInit;
+  maxIter: number;
+  tol: number;
+  seed?: number;
+  blockRows?: number;
+  workers?: number;
+  delimiter: string;
+  skipHeader?: boolean;
+  model?: string;
+  labels?: string;
+  progress: boolean;
+}
+
+/**
+ * Loads FILE, fits K-means with a progress bar on stderr, writes the requested outputs and prints a
+ * summary on stdout. The file is checked before any worker starts; workers always stop at the end.
+ */
+async function kmeansCommand(file: string, opts: KMeansCommandOptions): Promise<void> {
+  const npy = extname(file).toLowerCase() === '.npy';
+  const nWorkers = opts.workers ?? availableParallelism();
+  const blockRows = opts.blockRows ?? Math.ceil((await estimateRows(file, npy)) / (ROW_BLOCKS_PER_WORKER * nWorkers));
+  const blockSize = [blockRows, Number.MAX_SAFE_INTEGER] as const;
+  const bar = opts.progress ? new ProgressBar(process.stderr) : undefined;
+  try {
+    await init({ workers: nWorkers });
+    const x = npy
+      ? await loadNpyFile(file, blockSize)
+      : await loadTxtFile(file, blockSize, { delimiter: opts.delimiter === '\\t' ? '\t' : opts.delimiter, skipHeader: opts.skipHeader === true });
+    const [n, d] = x.shape;
+    if (opts.clusters > n) throw new ParameterError('--clusters', `expected at most the ${n} rows of ${file}, found ${opts.clusters}`);
+    const km = new KMeans({ nClusters: opts.clusters, init: opts.init, maxIter: opts.maxIter, tol: opts.tol, randomState: opts.seed });
+    const started = performance.now();
+    try {
+      await km.fit(x, { onProgress: bar && ((p) => bar.update(p)) });
+    } finally {
+      bar?.finish();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (opts.model !== undefined) await writeFile(opts.model, `${JSON.stringify(km)}\n`);
+    if (opts.labels !== undefined) await saveTxt(km.predict(x), opts.labels);
+    process.stdout.write(
+      `${file}: ${n} x ${d}, k ${opts.clusters}, iterations ${km.nIter}, inertia ${Number(km.inertia.toPrecision(6))}, ${seconds.toFixed(2)} s\n`,
+    );
+  } finally {
+    await shutdown();
+  }
+}
+
+const kmeansDefaults = new KMeans().getParams();
+
+program
+  .command('kmeans')
+  .description('cluster the rows of a CSV/text or .npy file with K-means on local workers')
+  .argument('<file>', 'data file: .npy, or delimited text (.csv, .txt, ...)')
+  .option('-k, --clusters <n>', 'number of clusters', integerArg(1), kmeansDefaults.nClusters)
+  .addOption(new Option('--init <method>', 'initial centers').choices(['random', 'k-means++', 'k-means||']).default(kmeansDefaults.init))
+  .option('--max-iter <n>', 'most Lloyd iterations', integerArg(1), kmeansDefaults.maxIter)
+  .option('--tol <x>', 'relative convergence tolerance of the center shift', nonNegativeArg, kmeansDefaults.tol)
+  .option('--seed <n>', 'seed of the initialisation (default: random)', integerArg(0, 2 ** 32 - 1))
+  .option('--block-rows <n>', 'rows of a block (default: about 4 row blocks per worker)', integerArg(1))
+  .option('--workers <n>', 'local worker processes (default: one per core)', integerArg(1, 1024))
+  .option('--delimiter <char>', "field separator of a text file ('\\t' for tab)", ',')
+  .option('--skip-header', 'the first line of a text file is a header')
+  .option('--model <path>', 'write the fitted model as JSON (KMeans.fromJSON reads it)')
+  .option('--labels <path>', "write each row's cluster index as CSV, one per line")
+  .option('--no-progress', 'no progress bar on stderr')
+  // Bad input gets one line naming the option, not the whole help text.
+  .showHelpAfterError(false)
+  .action(kmeansCommand);
 
 program.parseAsync(process.argv).then(() => process.exit(0), fail);
