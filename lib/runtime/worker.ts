@@ -121,7 +121,10 @@ class WorkerNode {
     this.#driver = driver;
     this.#peerServer = peerServer;
     this.#peers = peers;
-    this.#out = new Outbox(driver, (err) => log(`send to driver failed: ${String(err)}`));
+    // Sends still queued when the worker stops fail on the closed socket: only earlier failures are news.
+    this.#out = new Outbox(driver, (err) => {
+      if (!this.#stopped) log(`send to driver failed: ${String(err)}`);
+    });
     this.#peerOut = new Outbox(peerServer, (err) => log(`peer reply failed: ${String(err)}`), { routed: true });
     this.#done = new Promise((r) => (this.#resolveDone = r));
   }
