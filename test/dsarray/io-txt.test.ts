@@ -137,4 +137,19 @@ describe('dsarray/io loadTxtFile', function () {
     expect(owners(2, ['a', 'b', 'c'])).to.deep.equal(['a', 'b']);
     expect(rangePlacement(0, 3, [])).to.deep.equal({});
   });
+
+  it('skips comment lines as numpy does (a savetxt header, comments between rows, at a range start)', async () => {
+    const text = '# a,b,c\n1.5,2,3\r\n# between rows\n\n4,5e-1,-6\n#\n7,8,9\n# last\n';
+    const path = tmp.file('comments.csv', text);
+    for (const rangeBytes of [undefined, 3, 9, 1000]) {
+      const x = await loadTxtFile(path, [2, 2], rangeBytes === undefined ? {} : { rangeBytes });
+      expect(await x.toArray()).to.deep.equal([[1.5, 2, 3], [4, 0.5, -6], [7, 8, 9]]);
+    }
+    const err = await loadTxtFile(tmp.file('inline.csv', '1,2 # note\n3,4\n'), [1, 1]).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(DataFormatError).and.to.include({ line: 1, column: 2 });
+    for (const rangeBytes of [undefined, 5]) {
+      const late = await loadTxtFile(tmp.file('late.csv', '# h\n1,2\n# c\n\n3,x\n'), [1, 1], rangeBytes === undefined ? {} : { rangeBytes }).catch((e: unknown) => e);
+      expect(late).to.be.instanceOf(DataFormatError).and.to.include({ line: 5, column: 2 });
+    }
+  });
 });

@@ -31,15 +31,26 @@ export interface TxtRangeMeta {
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
+const HASH = 0x23;
 /** The pieces of a range that failed or holds no row. */
 const NONE: Float64Array[] = splitRows(new Float64Array(0), 0, 0);
 
-/** Start of the first empty line after the line at `from` (numpy skips empty lines; the kernel does not). */
-function nextEmptyLine(buf: Buffer, from: number, to: number): number {
-  const a = buf.indexOf('\n\n', from);
-  const b = buf.indexOf('\n\r\n', from);
-  const at = Math.min(a < 0 ? Infinity : a, b < 0 ? Infinity : b);
+/**
+ * Start of the first line after the line at `from` that the kernel must not see: an empty line or a
+ * comment line (numpy skips both; the kernel parses neither).
+ */
+function nextSkippedLine(buf: Buffer, from: number, to: number): number {
+  let at = Infinity;
+  for (const pattern of ['\n\n', '\n\r\n', '\n#']) {
+    const i = buf.indexOf(pattern, from);
+    if (i >= 0 && i < at) at = i;
+  }
   return at + 1 < to ? at + 1 : to;
+}
+
+/** An empty line or a comment line (`#` first, as numpy.savetxt writes its header): numpy skips both. */
+function isSkippedLine(bytes: Uint8Array, from: number, to: number): boolean {
+  return isBlankLine(bytes, from, to) || bytes[from] === HASH;
 }
 
 /** The text (trimmed) of field `column` of line `line` (both from 1) of the lines starting at `from`. */
@@ -68,7 +79,8 @@ function failure(kind: TxtRangeFailure['kind'], line: number, column: number, ex
 
 /**
  * Parses the lines of byte range `[start, end)` of the file at `path` (`size` bytes). The range at 0
- * skips a UTF-8 BOM and, with `skipHeader`, the first line. Empty lines are skipped (as numpy does).
+ * skips a UTF-8 BOM and, with `skipHeader`, the first line. Empty lines and lines starting with `#`
+ * are skipped (as numpy does).
  *
  * @returns the range's meta, then its rows x cols values (row-major; empty on failure) in
  *   {@link PIECES_PER_RANGE} pieces of consecutive rows
@@ -110,17 +122,17 @@ function parseLines(range: AlignedRange, first: boolean, delimiter: number, skip
   const meta = (f?: TxtRangeMeta['failure']): TxtRangeMeta =>
     f === undefined ? { lines, rows, cols: Math.max(cols, 0), firstRowLine } : { lines, rows: 0, cols: Math.max(cols, 0), firstRowLine, failure: f };
   while (p < to) {
-    while (p < to && isBlankLine(bytes, p, to)) {
+    while (p < to && isSkippedLine(bytes, p, to)) {
       p = nextLine(bytes, p, to);
       line++;
     }
     if (p >= to) break;
-    // Every segment between empty lines must start as wide as the range's first row (the kernel would
+    // Every segment between skipped lines must start as wide as the range's first row (the kernel would
     // otherwise judge the segment's next lines against a ragged first one).
     const width = countFields(bytes, p, to, delimiter);
     if (cols < 0) [cols, firstRowLine] = [width, line];
     else if (width !== cols) return [meta(failure('ragged', line, Math.min(cols, width) + 1, `${cols} fields`, `${width} fields`)), ...NONE];
-    const q = nextEmptyLine(buf, p, to);
+    const q = nextSkippedLine(buf, p, to);
     const r = kernels().parseCsv(bytes, p, q, delimiter);
     if ('error' in r) {
       const at = line + r.line - 1;

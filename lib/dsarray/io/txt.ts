@@ -71,7 +71,8 @@ function checkRanges(path: string, metas: readonly TxtRangeMeta[], skipHeader: b
 /**
  * Loads a delimited text file of numbers (CSV by default) as a dense ds-array, parsing byte ranges of
  * the file in parallel on the workers. Values are exactly those of `numpy.loadtxt(path, delimiter=...)`:
- * `nan`, `inf`, `-inf` as numpy writes them, CRLF line ends, a UTF-8 BOM and blank lines are accepted.
+ * `nan`, `inf`, `-inf` as numpy writes them, CRLF line ends, a UTF-8 BOM, blank lines and comment lines
+ * (starting with `#`, as numpy.savetxt writes a header) are accepted.
  * Workers read the file by its path (a shared file system in a multi-host cluster).
  *
  * @param path - the file
