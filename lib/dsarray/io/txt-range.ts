@@ -32,6 +32,7 @@ export interface TxtRangeMeta {
 
 const BOM = [0xef, 0xbb, 0xbf];
 const HASH = 0x23;
+const CR = 0x0d;
 /** The pieces of a range that failed or holds no row. */
 const NONE: Float64Array[] = splitRows(new Float64Array(0), 0, 0);
 
@@ -40,8 +41,12 @@ const NONE: Float64Array[] = splitRows(new Float64Array(0), 0, 0);
  * comment line (numpy skips both; the kernel parses neither).
  */
 function nextSkippedLine(buf: Buffer, from: number, to: number): number {
-  let at = Infinity;
-  for (const pattern of ['\n\n', '\n\r\n', '\n#']) {
+  let at = buf.indexOf('\n\n', from);
+  if (at < 0 || at >= to) at = to;
+  // A pattern search costs several times a search for one byte: skip it when its marker byte is absent.
+  for (const [marker, pattern] of [[CR, '\n\r\n'], [HASH, '\n#']] as const) {
+    const m = buf.indexOf(marker, from);
+    if (m < 0 || m >= at) continue;
     const i = buf.indexOf(pattern, from);
     if (i >= 0 && i < at) at = i;
   }
