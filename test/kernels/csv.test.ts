@@ -71,6 +71,55 @@ function midpointDigits(v: number): [bigint, number] {
   return [digitsAt(k), -k];
 }
 
+/** The double with the given bit pattern, and back. */
+function fromBits(bits: bigint): number {
+  return new Float64Array(new BigUint64Array([bits]).buffer)[0]!;
+}
+function toBits(v: number): bigint {
+  return new BigUint64Array(new Float64Array([v]).buffer)[0]!;
+}
+
+/**
+ * The exact decimal digits of the midpoint between the finite non-negative double v and the next one up
+ * (subnormals included): the digit string and the power of ten of its last digit.
+ */
+function exactMidpoint(v: number): [string, number] {
+  const bits = toBits(v);
+  const exp = Number((bits >> 52n) & 0x7ffn);
+  const frac = bits & ((1n << 52n) - 1n);
+  const mant = exp === 0 ? frac : frac | (1n << 52n);
+  const e2 = (exp === 0 ? 1 : exp) - 1075; // v = mant 2^e2, midpoint = (2 mant + 1) 2^(e2 - 1)
+  const k = e2 - 1;
+  if (k >= 0) return [((2n * mant + 1n) << BigInt(k)).toString(), 0];
+  return [((2n * mant + 1n) * 5n ** BigInt(-k)).toString(), k]; // (2m+1) 5^-k 10^k
+}
+
+/** Fields near the midpoint of v and its successor: exact, truncated to `digits` digits, and one unit above. */
+function midpointFields(v: number, digits: number): string[] {
+  const [all, k] = exactMidpoint(v);
+  const cut = Math.min(digits, all.length);
+  const head = all.slice(0, cut);
+  const e10 = k + all.length - cut;
+  const up = (BigInt(head) + 1n).toString();
+  return [`${all}e${k}`, `${head}e${e10}`, `${up}e${e10}`, `0.${head}e${e10 + cut}`];
+}
+
+/** The CSV text of fields in rows of `cols` (the last row may be shorter: then it gets its own parse). */
+function rowsOf(fields: string[], cols: number, eol = '\n'): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < fields.length; i += cols) lines.push(fields.slice(i, i + cols).join(','));
+  return lines.map((l) => l + eol);
+}
+
+/** Parse fields laid out `cols` to a row and expect every value bit-identical to Number.parseFloat. */
+function expectFieldsExact(kern: Kernels, fields: string[], cols: number, eol = '\n'): void {
+  const full = fields.length - (fields.length % cols);
+  const res = parsed(kern, rowsOf(fields.slice(0, full), cols, eol).join(''));
+  expect([res.rows, res.cols]).to.deep.equal([full / cols, full ? cols : 0]);
+  expectBitIdentical(res.values, fields.slice(0, full));
+  if (full < fields.length) expectBitIdentical(parsed(kern, fields.slice(full).join('\n')).values, fields.slice(full));
+}
+
 const HARD_CASES = [
   '0', '-0', '+0', '0.0', '-0.0e5', '00000', '007', '-007.50', '+3', '.5', '-.5', '5.', '5.e3', '0e999', '-0e-999',
   '1', '12345678', '9007199254740991', '9007199254740992', '9007199254740993', '9007199254740995',
@@ -131,6 +180,86 @@ for (const name of registeredBackends()) {
         fields.push(`${digits}e${e10}`, `${digits + 1n}e${e10}`, `${v.toPrecision(16)}`, v.toPrecision(17), v.toExponential(18));
       }
       expectBitIdentical(parsed(kern, fields.join('\n')).values, fields);
+    });
+
+    it('is bit-identical on 1e6 bench-like doubles at 15, 16 and 17 significant digits, fixed and exponent forms', function () {
+      this.timeout(120_000);
+      const rand = rng(1234);
+      const fields: string[] = [];
+      const bitsRand = randomDoubles(200_000, 4321);
+      for (let i = 0; i < 1_000_000; i++) {
+        const digits = 15 + (i % 3);
+        if (i % 5 === 4) {
+          // uniformly random bit patterns: every exponent, subnormals included
+          const v = bitsRand[(i / 5) | 0]!;
+          fields.push(i % 2 ? v.toPrecision(digits) : v.toExponential(digits - 1));
+        } else {
+          // the kernel bench's numbers: mixed sign and magnitude 1e-3 .. 1e3, some far smaller
+          const v = (rand() - 0.5) * 10 ** (6 * rand() - 3);
+          fields.push(v.toPrecision(digits));
+        }
+      }
+      expectFieldsExact(kern, fields, 10);
+      expectFieldsExact(kern, fields.slice(0, 100_000), 20, '\r\n');
+    });
+
+    it('is bit-identical next to subnormal, normal-range and overflow boundaries, and on exact and near midpoints', function () {
+      this.timeout(60_000);
+      const anchors = [
+        5e-324, 1e-323, 2.2250738585072009e-308, 2.2250738585072014e-308, 4.450147717014403e-308, 1e-300, 1e-200,
+        1e-100, 1e-22, 1e-7, 0.1, 1, 2, 9007199254740992, 1e22, 1e23, 1e100, 1e200, 8.98846567431158e307,
+        1.7976931348623155e308,
+      ];
+      const fields: string[] = [];
+      for (const a of anchors) {
+        const base = toBits(a);
+        for (let d = -20n; d <= 20n; d++) {
+          const bits = base + d;
+          if (bits < 0n || bits >= 0x7ff0000000000000n) continue;
+          const v = fromBits(bits);
+          fields.push(v.toPrecision(17), v.toPrecision(16), v.toExponential(18), String(v), `-${v.toPrecision(17)}`);
+          if (bits < 0x7fefffffffffffffn) for (const digits of [17, 19, 20, 25]) fields.push(...midpointFields(v, digits));
+        }
+      }
+      // midpoints all over the range, normal and subnormal
+      const rand = rng(77);
+      const vals = randomDoubles(20_000, 78);
+      for (let i = 0; i < vals.length; i++) {
+        const v = Math.abs(vals[i]!);
+        if (v >= 1.7976931348623157e308) continue;
+        fields.push(...midpointFields(v, 15 + Math.floor(rand() * 6)));
+      }
+      for (let i = 0; i < 5_000; i++) fields.push(...midpointFields(fromBits(BigInt(Math.floor(rand() * 2 ** 40))), 19));
+      expectFieldsExact(kern, fields, 7);
+    });
+
+    it('is bit-identical on long mantissas, runs of zeros, huge exponents and out-of-range values', () => {
+      const rand = rng(99);
+      const fields = [
+        '1234567890123456789', '12345678901234567890', '18446744073709551615', '18446744073709551616', '9999999999999999999',
+        '99999999999999999999', '0.1234567890123456789', '0.12345678901234567890', '1234567890.123456789', '123456789.0123456789',
+        '12345678.90123456789', '1.000000000000000000000000001', '1.0000000000000000000000000000', '0.000000000000000000000000001234567890123456789',
+        '0.' + '0'.repeat(17) + '12345', '0.' + '0'.repeat(7) + '123456789012345678', '000000000000000000000001.5', '-0.00000000',
+        '1e400', '-1e400', '1e309', '1.8e308', '1.7976931348623158e308', '1.79769313486231581e308', '1.7976931348623159e308',
+        '2e-324', '3e-324', '2.4703282292062327e-324', '2.4703282292062328e-324', '7.4109846876186982e-324', '1e-400', '-1e-400',
+        '0e999999', '1e-99999', '123e-999999999', '1e+0400', '1E+308', '10E307', '0.001e311', '1000e-327', '1e0000000000000000022',
+        '9007199254740993.0000000000000001', '4.9406564584124654e-324', '4.9406564584124655e-324', '2.225073858507201136e-308',
+      ];
+      // random layouts: sign, integer digits, leading zeros, fraction digits, exponent
+      for (let i = 0; i < 20_000; i++) {
+        const sign = ['', '-', '+'][Math.floor(rand() * 3)]!;
+        const digit = (): string => String(Math.floor(rand() * 10));
+        const run = (n: number): string => Array.from({ length: n }, digit).join('');
+        const intPart = rand() < 0.3 ? '0'.repeat(Math.floor(rand() * 3)) + '0' : run(1 + Math.floor(rand() * 12));
+        const zeros = rand() < 0.5 ? '0'.repeat(Math.floor(rand() * 24)) : '';
+        const frac = run(Math.floor(rand() * 24));
+        const exp = rand() < 0.4 ? `${rand() < 0.5 ? 'e' : 'E'}${rand() < 0.5 ? '-' : rand() < 0.5 ? '+' : ''}${Math.floor(rand() * 340)}` : '';
+        const dot = frac || zeros ? `.${zeros}${frac}` : rand() < 0.1 ? '.' : '';
+        fields.push(`${sign}${intPart}${dot}${exp}`);
+      }
+      expectFieldsExact(kern, fields, 1);
+      expectFieldsExact(kern, fields, 8);
+      expectFieldsExact(kern, fields, 8, '\r\n');
     });
 
     it("reads numpy's nan and inf spellings in any case, with signs", () => {
@@ -206,6 +335,41 @@ if (registeredBackends().includes('native')) {
         const bytes = encoder.encode(text);
         const delimiter = i % 7 === 0 ? 59 : COMMA;
         expect(js.parseCsv(bytes, 0, bytes.length, delimiter), JSON.stringify(text)).to.deep.equal(native.parseCsv(bytes, 0, bytes.length, delimiter));
+      }
+    });
+
+    it('give the same result or the same failure on long valid CSV with a few random edits (the optimistic row path)', function () {
+      this.timeout(60_000);
+      const rand = rng(29);
+      const native = getBackend('native');
+      const js = getBackend('js');
+      const edits = '0123456789.-+eE ,\t\r\n;xn';
+      for (let i = 0; i < 2_000; i++) {
+        const cols = 1 + Math.floor(rand() * 8);
+        const rows = 2 + Math.floor(rand() * 30);
+        const eol = rand() < 0.3 ? '\r\n' : '\n';
+        const lines: string[] = [];
+        for (let r = 0; r < rows; r++) {
+          const fields: string[] = [];
+          for (let c = 0; c < cols; c++) {
+            const v = (rand() - 0.5) * 10 ** (12 * rand() - 6);
+            fields.push(rand() < 0.5 ? v.toPrecision(1 + Math.floor(rand() * 17)) : String(v));
+          }
+          lines.push(fields.join(','));
+        }
+        let text = lines.join(eol) + (rand() < 0.8 ? eol : '');
+        const nEdits = Math.floor(rand() * 3);
+        for (let k = 0; k < nEdits; k++) {
+          const at = Math.floor(rand() * text.length);
+          const ch = edits[Math.floor(rand() * edits.length)]!;
+          const kind = rand();
+          text = kind < 0.4 ? text.slice(0, at) + ch + text.slice(at) : kind < 0.7 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + ch + text.slice(at + 1);
+        }
+        const bytes = encoder.encode(text);
+        const start = rand() < 0.2 ? Math.floor(rand() * 10) : 0;
+        const delimiter = COMMA;
+        const want = js.parseCsv(bytes, start, bytes.length, delimiter);
+        expect(native.parseCsv(bytes, start, bytes.length, delimiter), JSON.stringify(text)).to.deep.equal(want);
       }
     });
   });
