@@ -62,27 +62,53 @@ export interface PieceSlice {
 }
 
 /**
+ * Cuts row blocks of `blockRows` rows out of pieces of consecutive rows as their sizes become known:
+ * {@link RowBlockCutter.push} takes the next pieces' row counts and returns the row blocks they
+ * complete, each as the slices of the pieces it is made of, in row order (empty pieces never appear);
+ * {@link RowBlockCutter.finish} returns the last, partial one.
+ */
+export class RowBlockCutter {
+  readonly #blockRows: number;
+  #pieces = 0;
+  #current: PieceSlice[] = [];
+  #filled = 0;
+
+  constructor(blockRows: number) {
+    this.#blockRows = blockRows;
+  }
+
+  push(pieceRows: readonly number[]): PieceSlice[][] {
+    const out: PieceSlice[][] = [];
+    for (const rows of pieceRows) {
+      const piece = this.#pieces++;
+      for (let offset = 0; offset < rows; ) {
+        const count = Math.min(rows - offset, this.#blockRows - this.#filled);
+        this.#current.push({ piece, offset, count });
+        offset += count;
+        this.#filled += count;
+        if (this.#filled === this.#blockRows) {
+          out.push(this.#current);
+          this.#current = [];
+          this.#filled = 0;
+        }
+      }
+    }
+    return out;
+  }
+
+  finish(): PieceSlice[][] {
+    const last = this.#current.length > 0 ? [this.#current] : [];
+    this.#current = [];
+    this.#filled = 0;
+    return last;
+  }
+}
+
+/**
  * Maps row blocks of `blockRows` rows onto pieces holding `pieceRows[k]` consecutive rows each: for
  * every row block, the slices of the pieces it is made of, in row order (empty pieces never appear).
  */
 export function rowBlockSlices(pieceRows: readonly number[], blockRows: number): PieceSlice[][] {
-  const out: PieceSlice[][] = [];
-  let current: PieceSlice[] = [];
-  let filled = 0;
-  pieceRows.forEach((rows, piece) => {
-    let offset = 0;
-    while (offset < rows) {
-      const count = Math.min(rows - offset, blockRows - filled);
-      current.push({ piece, offset, count });
-      offset += count;
-      filled += count;
-      if (filled === blockRows) {
-        out.push(current);
-        current = [];
-        filled = 0;
-      }
-    }
-  });
-  if (current.length > 0) out.push(current);
-  return out;
+  const cutter = new RowBlockCutter(blockRows);
+  return [...cutter.push(pieceRows), ...cutter.finish()];
 }

@@ -5,13 +5,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { DataFormatError, ParameterError } from '../../errors.js';
-import { getAll, submit, submitMany, workers, type Future } from '../../runtime/index.js';
-import type { DType } from '../block.js';
+import { get, submit, submitMany, workers, type Future } from '../../runtime/index.js';
+import type { Block, DType } from '../block.js';
 import { DsArray } from '../dsarray.js';
 import { blockOffsets, normalizeBlockSize } from '../grid.js';
-import { pieceRows, rowBlockSlices } from './assemble.js';
+import { pieceRows, RowBlockCutter, type PieceSlice } from './assemble.js';
 import { checkDType, statDataFile } from './options.js';
-import { firstLines, planByteRanges, rangePlacement } from './ranges.js';
+import { planByteRanges, rangePlacement } from './ranges.js';
 import { assembleDenseTask, parseTxtRangeTask } from './tasks.js';
 import { txtFailureError } from './txt-errors.js';
 import type { TxtRangeMeta } from './txt-range.js';
@@ -42,30 +42,38 @@ function delimiterByte(delimiter: string): number {
 }
 
 /**
- * Throws the user's error for the first bad line: a range whose first row is not as wide as the
- * file's first row, or a range's own failure; returns the width.
+ * Checks parsed ranges in file order as they arrive, throwing the user's error for the first bad line:
+ * a range whose first row is not as wide as the file's first row, or a range's own failure.
  */
-function checkRanges(path: string, metas: readonly TxtRangeMeta[], skipHeader: boolean): number {
-  const first = firstLines(metas);
-  let cols = -1;
-  let colsLine = 0;
-  metas.forEach((meta, k) => {
-    const line0 = (first[k] as number) - 1;
+class RangeChecker {
+  /** Fields of the file's first row (-1 until a range with a row was seen). */
+  cols = -1;
+  #colsLine = 0;
+  /** Lines before the next range. */
+  #line0 = 0;
+
+  constructor(
+    readonly path: string,
+    readonly skipHeader: boolean,
+  ) {}
+
+  add(meta: TxtRangeMeta): void {
+    const line0 = this.#line0;
+    this.#line0 += meta.lines;
     if (meta.firstRowLine > 0) {
-      if (cols < 0) {
-        [cols, colsLine] = [meta.cols, line0 + meta.firstRowLine];
-      } else if (meta.cols !== cols) {
-        throw new DataFormatError(path, `ragged row: every row must have as many fields as the first (line ${colsLine})`, {
+      if (this.cols < 0) {
+        [this.cols, this.#colsLine] = [meta.cols, line0 + meta.firstRowLine];
+      } else if (meta.cols !== this.cols) {
+        throw new DataFormatError(this.path, `ragged row: every row must have as many fields as the first (line ${this.#colsLine})`, {
           line: line0 + meta.firstRowLine,
-          column: Math.min(cols, meta.cols) + 1,
-          expected: `${cols} fields`,
+          column: Math.min(this.cols, meta.cols) + 1,
+          expected: `${this.cols} fields`,
           found: `${meta.cols} fields`,
         });
       }
     }
-    if (meta.failure !== undefined) throw txtFailureError(path, meta.failure, line0 + meta.failure.line, skipHeader);
-  });
-  return cols;
+    if (meta.failure !== undefined) throw txtFailureError(this.path, meta.failure, line0 + meta.failure.line, this.skipHeader);
+  }
 }
 
 /**
@@ -103,23 +111,37 @@ export async function loadTxtFile(path: string, blockSize: readonly [number, num
   const parsed = ranges.map(([s, e], i) =>
     submitMany(parseTxtRangeTask, [path, s, e, size, delimiter, skipHeader], rangePlacement(i, ranges.length, ids)),
   );
+  const pieces = parsed.flatMap((fs) => fs.slice(1) as Future<Float64Array>[]);
+  const blocks: Future<Block>[][] = [];
   try {
-    const metas = await getAll(parsed.map((fs) => fs[0] as Future<TxtRangeMeta>));
-    const cols = checkRanges(path, metas, skipHeader);
-    const rows = metas.reduce((s, m) => s + m.rows, 0);
-    if (rows === 0) {
-      throw new DataFormatError(path, 'no data rows', { line: 1, expected: 'a row of numbers', found: skipHeader ? 'only a header' : 'only blank lines' });
-    }
-    const bs = normalizeBlockSize(blockSize, [rows, cols]);
-    const colEdges = blockOffsets(cols, bs[1]);
-    const pieces = parsed.flatMap((fs) => fs.slice(1) as Future<Float64Array>[]);
-    const blocks = rowBlockSlices(metas.flatMap((m) => pieceRows(m.rows)), bs[0]).map((slices) => {
+    const checker = new RangeChecker(path, skipHeader);
+    const cutter = new RowBlockCutter(blockSize[0]);
+    let rows = 0;
+    let colEdges: number[] = [];
+    const assemble = (slices: readonly PieceSlice[]): Future<Block>[] => {
       const inputs = slices.map((s) => pieces[s.piece] as Future<Float64Array>);
       const offsets = slices.map((s) => s.offset);
       const counts = slices.map((s) => s.count);
-      return colEdges.slice(1).map((c1, j) => submit(assembleDenseTask, [inputs, offsets, counts, cols, colEdges[j] as number, c1, dtype]));
-    });
-    return DsArray.fromBlocks(blocks, [rows, cols], bs, { dtype, sparse: false });
+      return colEdges.slice(1).map((c1, j) => submit(assembleDenseTask, [inputs, offsets, counts, checker.cols, colEdges[j] as number, c1, dtype]));
+    };
+    // Ranges are checked in file order as they are parsed, and each row block is assembled as soon as the
+    // ranges it comes from are known, so that assembling overlaps parsing.
+    for (const fs of parsed) {
+      const meta = await get(fs[0] as Future<TxtRangeMeta>);
+      checker.add(meta);
+      rows += meta.rows;
+      if (colEdges.length === 0 && checker.cols > 0) colEdges = blockOffsets(checker.cols, Math.min(blockSize[1], checker.cols));
+      for (const slices of cutter.push(pieceRows(meta.rows))) blocks.push(assemble(slices));
+    }
+    if (rows === 0) {
+      throw new DataFormatError(path, 'no data rows', { line: 1, expected: 'a row of numbers', found: skipHeader ? 'only a header' : 'only blank lines' });
+    }
+    for (const slices of cutter.finish()) blocks.push(assemble(slices));
+    const shape: [number, number] = [rows, checker.cols];
+    return DsArray.fromBlocks(blocks, shape, normalizeBlockSize(blockSize, shape), { dtype, sparse: false });
+  } catch (err) {
+    for (const f of blocks.flat()) f.dispose();
+    throw err;
   } finally {
     // The assemble tasks hold what they need; the driver's handles on the parsed ranges can go.
     for (const f of parsed.flat()) f.dispose();
