@@ -116,7 +116,8 @@ function parseLines(range: AlignedRange, first: boolean, delimiter: number, skip
   const buf = asBuffer(bytes);
   let p = range.from;
   if (first && to >= 3 && BOM.every((b, i) => bytes[i] === b)) p = 3;
-  const lines = countLines(bytes, p, to);
+  const start = p;
+  // Line number of `p`: rows count as lines (a segment has no skipped line), so no extra pass counts them.
   let line = 1;
   if (first && skipHeader && p < to) {
     p = nextLine(bytes, p, to);
@@ -125,7 +126,9 @@ function parseLines(range: AlignedRange, first: boolean, delimiter: number, skip
   const parts: Float64Array[] = [];
   let [rows, cols, firstRowLine] = [0, -1, 0];
   const meta = (f?: TxtRangeMeta['failure']): TxtRangeMeta =>
-    f === undefined ? { lines, rows, cols: Math.max(cols, 0), firstRowLine } : { lines, rows: 0, cols: Math.max(cols, 0), firstRowLine, failure: f };
+    f === undefined
+      ? { lines: line - 1, rows, cols: Math.max(cols, 0), firstRowLine }
+      : { lines: countLines(bytes, start, to), rows: 0, cols: Math.max(cols, 0), firstRowLine, failure: f };
   while (p < to) {
     while (p < to && isSkippedLine(bytes, p, to)) {
       p = nextLine(bytes, p, to);
@@ -149,7 +152,7 @@ function parseLines(range: AlignedRange, first: boolean, delimiter: number, skip
     }
     parts.push(r.values);
     rows += r.rows;
-    if (q < to) line += countLines(bytes, p, q); // only a later segment needs its first line number
+    line += r.rows;
     p = q;
   }
   let values = parts[0] ?? new Float64Array(0);
