@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { NPY_PREFIX_BYTES, npyHeaderLength, parseNpyHeader } from '../lib/dsarray/io/npy-format.js';
 import { statDataFile } from '../lib/dsarray/io/options.js';
+import { countLines } from '../lib/dsarray/io/ranges.js';
 import { KMeans, ParameterError, init, loadNpyFile, loadTxtFile, saveTxt, shutdown, type KMeansInit } from '../lib/index.js';
 import { generateKeyPair, readKeyFile, readPublicKey, writeKeyFile } from '../lib/runtime/security.js';
 import { WORKER_PROCESS } from '../lib/runtime/store.js';
@@ -143,7 +144,7 @@ async function estimateRows(path: string, npy: boolean): Promise<number> {
     }
     const sample = new Uint8Array(Math.min(size, SAMPLE_BYTES));
     const { bytesRead } = await fh.read(sample, 0, sample.length, 0);
-    const lines = sample.subarray(0, bytesRead).reduce((count, byte) => count + (byte === 0x0a ? 1 : 0), 0);
+    const lines = countLines(sample, 0, bytesRead);
     return Math.max(1, Math.ceil((lines * size) / Math.max(1, bytesRead)));
   } finally {
     await fh.close();

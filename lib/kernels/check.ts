@@ -49,6 +49,11 @@ export function shaped<T extends ArrayLike<number>>(name: string, a: T, rows: nu
   return a;
 }
 
+/** Checks that an m x n matrix is at least as tall as wide (QR and least squares need it). */
+export function tallMatrix(what: string, m: number, n: number): void {
+  if (m < n) throw new ShapeError(`${what} needs m >= n, got ${m} x ${n}`, { parameter: 'a', m, n });
+}
+
 /** Checks that all arrays have one dtype (ParameterError naming `names` otherwise). */
 export function sameDtype(names: string, first: FloatArray, ...rest: FloatArray[]): void {
   if (rest.some((a) => a.constructor !== first.constructor)) {

@@ -9,9 +9,9 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DislibError, ParameterError, ShapeError } from '../errors.js';
+import { DislibError, ParameterError } from '../errors.js';
 import { registerBackend } from './registry.js';
-import { csvArgs, dim as checkDim, f64Array, finite, flag, floatArray, sameDtype, scalar, shaped } from './check.js';
+import { csvArgs, dim as checkDim, f64Array, finite, flag, floatArray, sameDtype, scalar, shaped, tallMatrix } from './check.js';
 import type { CsvParseFailure, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
 
 /** The addon's exports: the kernels with raw numeric status codes, plus BLAS thread control. */
@@ -130,7 +130,7 @@ function makeKernels(lib: NativeAddon): NativeKernels {
 
     qr(a, m, n) {
       finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
-      if (m < n) throw new ShapeError(`qr needs m >= n, got ${m} x ${n}`, { parameter: 'a', m, n });
+      tallMatrix('qr', m, n);
       return lapackResult(lib.qr(a, m, n), 'a', (info) => new DislibError(`qr failed (LAPACK info ${info})`, { info }));
     },
 
@@ -156,7 +156,7 @@ function makeKernels(lib: NativeAddon): NativeKernels {
     lstsq(a, m, n, b, r) {
       finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
       finite('b', shaped('b', f64Array('b', b), m, dim('r', r)));
-      if (m < n) throw new ShapeError(`lstsq needs m >= n, got ${m} x ${n}`, { parameter: 'a', m, n });
+      tallMatrix('lstsq', m, n);
       return lapackResult(
         lib.lstsq(a, m, n, b, r),
         'a, b',

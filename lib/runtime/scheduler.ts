@@ -171,8 +171,8 @@ export class Scheduler {
   addWorker(id: string): Action[] {
     if (!this.#workers.has(id)) {
       // A newcomer starts level with the others, or it would take every root task until it caught up.
-      const rootsPlaced = Math.min(...[...this.#workers.values()].map((w) => w.rootsPlaced), Infinity);
-      this.#workers.set(id, { id, queue: [], holds: new Set(), tasksRun: 0, rootsPlaced: Number.isFinite(rootsPlaced) ? rootsPlaced : 0 });
+      const others = [...this.#workers.values()].map((w) => w.rootsPlaced);
+      this.#workers.set(id, { id, queue: [], holds: new Set(), tasksRun: 0, rootsPlaced: others.length > 0 ? Math.min(...others) : 0 });
     }
     this.#assign();
     return this.#flush();
@@ -640,18 +640,13 @@ export class Scheduler {
     let holderBytes = -1;
     let free: WorkerRec | undefined;
     let freeBytes = -1;
+    const better = (bytes: number, w: WorkerRec, best: WorkerRec | undefined, bestBytes: number): boolean =>
+      bytes > bestBytes || (bytes === bestBytes && best !== undefined && w.queue.length < best.queue.length);
     for (const w of this.#workers.values()) {
       let bytes = 0;
       for (const o of t.deps) if (o.locations.has(w.id)) bytes += o.bytes;
-      if (bytes > holderBytes || (bytes === holderBytes && holder !== undefined && w.queue.length < holder.queue.length)) {
-        holder = w;
-        holderBytes = bytes;
-      }
-      if (w.queue.length >= this.#queueLimit) continue;
-      if (bytes > freeBytes || (bytes === freeBytes && free !== undefined && w.queue.length < free.queue.length)) {
-        free = w;
-        freeBytes = bytes;
-      }
+      if (better(bytes, w, holder, holderBytes)) [holder, holderBytes] = [w, bytes];
+      if (w.queue.length < this.#queueLimit && better(bytes, w, free, freeBytes)) [free, freeBytes] = [w, bytes];
     }
     if (free === undefined) return undefined;
     if (freeBytes >= holderBytes || free.queue.length === 0 || total - freeBytes <= MOVE_FREELY) return free;

@@ -42,7 +42,7 @@ const NAME = /^[A-Za-z_][\w.:/-]{0,199}$/;
  * @param name - unique name, e.g. `'dsarray.add'` (letters, digits, `_ . : / -`; at most 200 chars)
  * @param fn - receives the resolved argument values; returns a value, or an array of `nReturns` values
  * @param options - `nReturns` (default 1), `readOnly` (default false) and default {@link TaskOptions}
- * @throws {@link ParameterError} on a bad name, a name registered with another function, or bad `nReturns`
+ * @throws {@link ParameterError} on a bad name, a name registered with another function, or bad `nReturns` or `readOnly`
  * @example
  * ```ts
  * export const add = defineTask('demo.add', (a: number, b: number) => a + b);
@@ -62,6 +62,9 @@ export function defineTask<A extends unknown[], R>(
   const nReturns = options.nReturns ?? 1;
   if (!Number.isInteger(nReturns) || nReturns < 1 || nReturns > 1024) {
     throw new ParameterError('nReturns', `task ${name}: expected an integer in [1, 1024], found ${String(nReturns)}`);
+  }
+  if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean') {
+    throw new ParameterError('readOnly', `task ${name}: expected a boolean, found ${typeof options.readOnly}`);
   }
   const existing = registry.get(name);
   if (existing !== undefined) {

@@ -40,6 +40,40 @@ describe('cluster scheduler (sans-IO)', () => {
     expect(runs(s.submit([spec('free#4')]))[0]?.worker).to.equal('w2');
   });
 
+  it('spreads tasks without inputs round-robin, whatever order they finish in', () => {
+    const s = new Scheduler({ queueLimit: 2 });
+    s.addWorker('w1');
+    s.addWorker('w2');
+    const placed = runs(s.submit(Array.from({ length: 8 }, (_, i) => spec(`r#${i + 1}`))));
+    expect(placed.map((r) => r.worker)).to.deep.equal(['w1', 'w2', 'w1', 'w2']);
+    // w1 always finishes first: a least-loaded policy would hand it most of the blocks.
+    for (let q = s.queueOf('w1')[0] ?? s.queueOf('w2')[0]; q !== undefined; q = s.queueOf('w1')[0] ?? s.queueOf('w2')[0]) {
+      placed.push(...runs(s.taskDone(s.queueOf('w1').includes(q) ? 'w1' : 'w2', q, [8], [])));
+    }
+    expect(placed.filter((r) => r.worker === 'w1')).to.have.length(4);
+    expect(placed.filter((r) => r.worker === 'w2')).to.have.length(4);
+  });
+
+  it('keeps a task with a large input for its busy holder; small inputs and idle workers move', () => {
+    const s = new Scheduler({ queueLimit: 2 });
+    s.addWorker('w1');
+    s.addWorker('w2');
+    s.submit([spec('big#1'), spec('small#2'), spec('tiny#3')]);
+    s.taskDone('w1', 'big#1', [8 << 20], []);
+    s.taskDone('w2', 'small#2', [100], []);
+    s.taskDone('w1', 'tiny#3', [100], []);
+    expect(runs(s.submit([spec('hold#4', ['big#1']), spec('hold#5', ['big#1']), spec('hold#6', ['small#2'])])).map((r) => r.worker)).to.deep.equal(['w1', 'w1', 'w2']);
+    // w1 is full and w2 busy: 8 MiB would move, so the task waits for w1; 100 bytes move at once.
+    expect(runs(s.submit([spec('useBig#7', ['big#1'])]))).to.deep.equal([]);
+    expect(s.state('useBig#7')).to.equal('ready');
+    expect(runs(s.submit([spec('useTiny#8', ['tiny#3'])]))).to.deep.equal([{ worker: 'w2', key: 'useTiny#8', sources: ['w1'] }]);
+    expect(runs(s.taskDone('w1', 'hold#4', [1], []))).to.deep.equal([{ worker: 'w1', key: 'useBig#7', sources: ['w1'] }]);
+    // An idle worker takes work rather than wait, large input or not.
+    s.taskDone('w2', 'hold#6', [1], []);
+    s.taskDone('w2', 'useTiny#8', [1], ['tiny#3']);
+    expect(runs(s.submit([spec('useBig#9', ['big#1'])]))).to.deep.equal([{ worker: 'w2', key: 'useBig#9', sources: ['w1'] }]);
+  });
+
   it('keeps a small queue per worker and refills it as tasks finish', () => {
     const s = new Scheduler({ queueLimit: 2 });
     s.addWorker('w1');

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { get, getAll, stats, submit, submitMany, workers } from '../../lib/runtime/index.js';
+import { ParameterError } from '../../lib/errors.js';
+import { defineTask, get, getAll, init, shutdown, stats, submit, submitMany, workers } from '../../lib/runtime/index.js';
 import type { Future } from '../../lib/runtime/index.js';
 import { taskFailure, withCluster } from './helpers.js';
-import { add, addBlocks, blockSum, fail, fadd, inc, makeBlock, mutate, noop, pid, split, sumList, block } from './tasks.js';
+import { add, addBlocks, blockSum, fail, fadd, firstElement, inc, makeBlock, mutate, noop, pid, split, sumList, block, writeDespiteReadOnly } from './tasks.js';
 
 /** Pairwise tree reduction in a fixed order (the graph alone decides what each task receives). */
 function tree(leaves: Future<number>[]): Future<number> {
@@ -60,6 +61,32 @@ describe('cluster executor', function () {
       for (const x of makeBlock(7, 1000)) expected += x + x + x;
       expect(sum).to.be.closeTo(expected, 1e-9);
     });
+  });
+
+  it('hands stored inputs to read-only tasks without a copy, and copies for the others (cluster and local)', async () => {
+    const check = async (): Promise<void> => {
+      const w = workers()[0]?.id;
+      const on = w === undefined ? {} : { worker: w };
+      const b = submit(block, [9, 1000], on);
+      const first = makeBlock(9, 1000)[0];
+      expect(await get(submit(firstElement, [b], on))).to.equal(first);
+      await get(submit(mutate, [b], on));
+      expect(await get(submit(firstElement, [b], on))).to.equal(first);
+      await get(submit(writeDespiteReadOnly, [b], on));
+      expect(await get(submit(firstElement, [b], on))).to.equal(-1);
+    };
+    await withCluster({ workers: 2 }, check);
+    await init({ executor: 'local' });
+    try {
+      await check();
+    } finally {
+      await shutdown();
+    }
+  });
+
+  it('defineTask rejects a readOnly option that is not a boolean, naming it', () => {
+    const bad = { readOnly: 'yes' } as unknown as { readOnly: boolean };
+    expect(() => defineTask('rt.badReadOnly', (a: number) => a, bad)).to.throw(ParameterError).with.nested.property('context.parameter', 'readOnly');
   });
 
   it('tree reductions are bit-identical to the local executor', async () => {

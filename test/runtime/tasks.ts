@@ -25,6 +25,17 @@ export const mutate = defineTask('rt.mutate', (a: Float64Array) => {
   a[0] = 99;
   return a;
 });
+/** Declared read-only yet writes into its input: shows that read-only tasks get the stored object itself. */
+export const writeDespiteReadOnly = defineTask(
+  'rt.writeDespiteReadOnly',
+  (a: Float64Array) => {
+    a[0] = -1;
+    return 0;
+  },
+  { readOnly: true },
+);
+/** First element of a block, read-only. */
+export const firstElement = defineTask('rt.firstElement', (a: Float64Array) => a[0] as number, { readOnly: true });
 /** Kills its own worker with SIGKILL (a poison task). */
 export const killSelf = defineTask('rt.killSelf', (): number => {
   process.kill(process.pid, 'SIGKILL');

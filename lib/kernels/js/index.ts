@@ -5,19 +5,15 @@
  *
  * @packageDocumentation
  */
-import { ParameterError, ShapeError } from '../../errors.js';
+import { ParameterError } from '../../errors.js';
 import { registerBackend } from '../registry.js';
 import type { Kernels } from '../types.js';
-import { csvArgs, dim, f64Array, finite, flag, floatArray, sameDtype, scalar, shaped } from '../check.js';
+import { csvArgs, dim, f64Array, finite, flag, floatArray, sameDtype, scalar, shaped, tallMatrix } from '../check.js';
 import { parseCsv } from './csv.js';
 import { gemmInto } from './gemm.js';
 import { kmeansStep, pairwiseSqDist, rowSqNorms } from './kmeans.js';
 import { cholesky, eigh, lstsq, qr, svd } from './linalg.js';
 import { uniformFill } from './random.js';
-
-function tallMatrix(what: string, m: number, n: number): void {
-  if (m < n) throw new ShapeError(`${what} needs m >= n, got ${m} x ${n}`, { parameter: 'a', m, n });
-}
 
 /** The js kernels with argument checks. */
 export const jsKernels: Omit<Kernels, 'name'> = {
