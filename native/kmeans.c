@@ -37,8 +37,6 @@ typedef float v_f32 __attribute__((vector_size(32)));
 #define VLEN(T) (32 / sizeof(T))
 /* Centers per register block: two vectors. The transposed centers are zero-padded to a multiple of it. */
 #define CBLOCK(T) (2 * VLEN(T))
-/* Rows per register block: 4 rows x 2 vectors = 8 independent accumulators, enough to hide FMA latency. */
-#define RBLOCK 4
 
 /* Rows per chunk: the chunk's rows and scores should stay in L2 (~1 MiB), with >= 64 rows per GEMM call. */
 static size_t chunk_rows(size_t d, size_t k, size_t elem) {
@@ -48,45 +46,76 @@ static size_t chunk_rows(size_t d, size_t k, size_t elem) {
 }
 
 /*
- * score (rows x kp) = -2 X C^T for the small-k path, from ct = C^T (d x kp, kp a multiple of CBLOCK). Each
- * accumulator sums over t in order. Rows go RBLOCK at a time, then one at a time for the remainder.
+ * score (rows x kp) = -2 X C^T for the small-k path, from ct = C^T (d x kp, kp a multiple of CBLOCK). A
+ * register block is RB rows x CV vectors of centers: per t, CV loads of ct and RB broadcasts of x feed
+ * RB x CV independent FMA chains (enough to cover FMA latency). Each accumulator sums over t in order.
+ * Rows go RB at a time, then one at a time for the remainder.
  */
-#define SMALL_SCORES_IMPL(NAME, T, V)                                                          \
-  MULTIVERSION static void NAME(const T *x, size_t rows, size_t d, const T *ct, size_t kp,     \
-                                T *score) {                                                    \
-    const size_t vl = VLEN(T);                                                                 \
+#define SMALL_SCORES_IMPL(NAME, ATTR, T, V, RB, CV)                                            \
+  ATTR static void NAME(const T *x, size_t rows, size_t d, const T *ct, size_t kp, T *score) { \
+    const size_t vl = sizeof(V) / sizeof(T);                                                   \
     size_t i = 0;                                                                              \
-    for (; i < rows; i += (rows - i >= RBLOCK ? RBLOCK : 1)) {                                 \
-      size_t rb = rows - i >= RBLOCK ? RBLOCK : 1;                                             \
-      for (size_t j0 = 0; j0 < kp; j0 += 2 * vl) {                                             \
-        V acc[RBLOCK][2];                                                                      \
-        memset(acc, 0, sizeof acc);                                                            \
+    for (; i + RB <= rows; i += RB) {                                                          \
+      for (size_t j0 = 0; j0 < kp; j0 += CV * vl) {                                            \
+        V acc[RB][CV];                                                                         \
+        for (int r = 0; r < RB; r++)                                                           \
+          for (int v = 0; v < CV; v++) acc[r][v] = (V){0};                                     \
         for (size_t t = 0; t < d; t++) {                                                       \
-          V c0, c1;                                                                            \
-          memcpy(&c0, ct + t * kp + j0, sizeof c0);                                            \
-          memcpy(&c1, ct + t * kp + j0 + vl, sizeof c1);                                       \
-          if (rb == RBLOCK) {                                                                  \
-            for (int r = 0; r < RBLOCK; r++) {                                                 \
-              V b = (V){0} + x[(i + r) * d + t];                                               \
-              acc[r][0] += b * c0;                                                             \
-              acc[r][1] += b * c1;                                                             \
-            }                                                                                  \
-          } else {                                                                             \
-            V b = (V){0} + x[i * d + t];                                                       \
-            acc[0][0] += b * c0;                                                               \
-            acc[0][1] += b * c1;                                                               \
+          V c[CV];                                                                             \
+          for (int v = 0; v < CV; v++) memcpy(&c[v], ct + t * kp + j0 + v * vl, sizeof(V));   \
+          for (int r = 0; r < RB; r++) {                                                       \
+            T b = x[(i + r) * d + t];                                                          \
+            for (int v = 0; v < CV; v++) acc[r][v] += b * c[v];                                \
           }                                                                                    \
         }                                                                                      \
-        for (size_t r = 0; r < rb; r++) {                                                      \
-          V s0 = acc[r][0] * (T)-2, s1 = acc[r][1] * (T)-2;                                    \
-          memcpy(score + (i + r) * kp + j0, &s0, sizeof s0);                                   \
-          memcpy(score + (i + r) * kp + j0 + vl, &s1, sizeof s1);                              \
+        for (int r = 0; r < RB; r++)                                                           \
+          for (int v = 0; v < CV; v++) {                                                       \
+            V s = acc[r][v] * (T)-2;                                                           \
+            memcpy(score + (i + r) * kp + j0 + v * vl, &s, sizeof(V));                         \
+          }                                                                                    \
+      }                                                                                        \
+    }                                                                                          \
+    for (; i < rows; i++) {                                                                    \
+      for (size_t j0 = 0; j0 < kp; j0 += vl) {                                                 \
+        V acc = {0};                                                                           \
+        for (size_t t = 0; t < d; t++) {                                                       \
+          V c;                                                                                 \
+          memcpy(&c, ct + t * kp + j0, sizeof(V));                                             \
+          acc += x[i * d + t] * c;                                                             \
         }                                                                                      \
+        acc *= (T)-2;                                                                          \
+        memcpy(score + i * kp + j0, &acc, sizeof(V));                                          \
       }                                                                                        \
     }                                                                                          \
   }
-SMALL_SCORES_IMPL(small_scores_f64, double, v_f64)
-SMALL_SCORES_IMPL(small_scores_f32, float, v_f32)
+/* 4 rows x 2 vectors of 32 bytes: 8 accumulators in 16 registers (AVX2, or SSE2 pairs). */
+SMALL_SCORES_IMPL(small_scores_f64, MULTIVERSION, double, v_f64, 4, 2)
+SMALL_SCORES_IMPL(small_scores_f32, MULTIVERSION, float, v_f32, 4, 2)
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX512_PATH 1
+/* 8 rows x 1 vector of 64 bytes: a CBLOCK of centers is one register, x comes as embedded broadcasts. */
+typedef double v8_f64 __attribute__((vector_size(64)));
+typedef float v16_f32 __attribute__((vector_size(64)));
+#define AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
+SMALL_SCORES_IMPL(small_scores512_f64, AVX512, double, v8_f64, 8, 1)
+SMALL_SCORES_IMPL(small_scores512_f32, AVX512, float, v16_f32, 8, 1)
+
+/*
+ * Whether the AVX-512 loops run: the CPU (and OS) support them and DISLIB_NATIVE_AVX512 is not "0" (which
+ * lets the tests cover the 32-byte loops on an AVX-512 machine). Decided once.
+ */
+static int avx512(void) {
+  static int known = -1;
+  if (known < 0) {
+    const char *want = getenv("DISLIB_NATIVE_AVX512");
+    __builtin_cpu_init();
+    known = !(want && strcmp(want, "0") == 0) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw");
+  }
+  return known;
+}
+#endif
 
 /* ||x||^2 of one row with independent vector accumulators (a single running sum is latency-bound). */
 static inline double sq_norm_f64(const double *x, size_t d) {
@@ -204,11 +233,106 @@ ARGMIN_IMPL(argmin_f32, float, load_scores_f32)
 ASSIGN_IMPL(assign_f64, double, sq_norm_f64, argmin_f64)
 ASSIGN_IMPL(assign_f32, float, sq_norm_f32, argmin_f32)
 
+#ifdef HAVE_AVX512_PATH
+#include <immintrin.h>
+
+/* Eight scores cn[j..] + s[j..] as doubles; lanes past k and NaN lanes read +inf (they never win). */
+AVX512 static inline __m512d scores8_f64(const double *s, const double *cn, size_t j, size_t k) {
+  __mmask8 in = k - j >= 8 ? 0xff : (__mmask8)((1u << (k - j)) - 1);
+  __m512d v = _mm512_add_pd(_mm512_maskz_loadu_pd(in, s + j), _mm512_maskz_loadu_pd(in, cn + j));
+  return _mm512_mask_blend_pd(in & _mm512_cmp_pd_mask(v, v, _CMP_ORD_Q), _mm512_set1_pd(1.0 / 0.0), v);
+}
+
+AVX512 static inline __m512d scores8_f32(const float *s, const double *cn, size_t j, size_t k) {
+  __mmask8 in = k - j >= 8 ? 0xff : (__mmask8)((1u << (k - j)) - 1);
+  __m512d v = _mm512_add_pd(_mm512_cvtps_pd(_mm256_maskz_loadu_ps(in, s + j)), _mm512_maskz_loadu_pd(in, cn + j));
+  return _mm512_mask_blend_pd(in & _mm512_cmp_pd_mask(v, v, _CMP_ORD_Q), _mm512_set1_pd(1.0 / 0.0), v);
+}
+
+/*
+ * The same choice as ARGMIN_IMPL (a scan with strict <, ties to the lowest index, a NaN first score wins,
+ * later NaNs never do) without a data-dependent branch: eight lanes keep running minima, then the lowest
+ * index among the lanes holding the overall minimum.
+ */
+#define ARGMIN512_IMPL(NAME, T, SCORES8)                                                   \
+  AVX512 static inline size_t NAME(const T *s, const double *cn, size_t k) {                \
+    double first = cn[0] + (double)s[0];                                                  \
+    if (first != first) return 0;                                                         \
+    __m512i idx = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7), bi = idx;                    \
+    __m512d bv = SCORES8(s, cn, 0, k);                                                    \
+    for (size_t j = 8; j < k; j += 8) {                                                   \
+      idx = _mm512_add_epi64(idx, _mm512_set1_epi64(8));                                  \
+      __m512d v = SCORES8(s, cn, j, k);                                                   \
+      __mmask8 lt = _mm512_cmp_pd_mask(v, bv, _CMP_LT_OQ);                                \
+      bv = _mm512_mask_mov_pd(bv, lt, v);                                                 \
+      bi = _mm512_mask_mov_epi64(bi, lt, idx);                                            \
+    }                                                                                     \
+    __mmask8 at = _mm512_cmp_pd_mask(bv, _mm512_set1_pd(_mm512_reduce_min_pd(bv)), _CMP_EQ_OQ); \
+    return (size_t)_mm512_mask_reduce_min_epi64(at, bi);                                  \
+  }
+ARGMIN512_IMPL(argmin512_f64, double, scores8_f64)
+ARGMIN512_IMPL(argmin512_f32, float, scores8_f32)
+
+/* Eight values of a row as doubles. */
+AVX512 static inline __m512d row8_f64(const double *x) { return _mm512_loadu_pd(x); }
+AVX512 static inline __m512d row8_f32(const float *x) { return _mm512_cvtps_pd(_mm256_loadu_ps(x)); }
+
+/*
+ * ASSIGN_IMPL with 8-lane vectors, in groups of rows: all their argmins first (independent, so they
+ * overlap), then each row is read once for both its squared norm and its center's sums.
+ */
+#define ASSIGN512_IMPL(NAME, T, ROW8, ARGMIN)                                                            \
+  AVX512 static double NAME(const T *x, size_t rows, size_t d, const T *score, size_t stride,            \
+                            const double *cn, size_t k, int32_t *labels, double *sums, double *counts) {  \
+    double inertia = 0;                                                                                \
+    size_t group[SMALL_CHUNK];                                                                         \
+    for (size_t i0 = 0; i0 < rows; i0 += SMALL_CHUNK) {                                                \
+      size_t g = rows - i0 < SMALL_CHUNK ? rows - i0 : SMALL_CHUNK;                                    \
+      for (size_t r = 0; r < g; r++) group[r] = ARGMIN(score + (i0 + r) * stride, cn, k);              \
+      for (size_t r = 0; r < g; r++) {                                                                 \
+        size_t i = i0 + r, bj = group[r];                                                              \
+        double best = cn[bj] + (double)score[i * stride + bj]; /* recomputed: a NaN score stays NaN */ \
+        const T *xi = x + i * d;                                                                       \
+        double *sb = sums + bj * d;                                                                    \
+        __m512d n0 = _mm512_setzero_pd(), n1 = _mm512_setzero_pd();                                   \
+        size_t t = 0;                                                                                  \
+        for (; t + 16 <= d; t += 16) {                                                                 \
+          __m512d u = ROW8(xi + t), w = ROW8(xi + t + 8);                                              \
+          _mm512_storeu_pd(sb + t, _mm512_add_pd(_mm512_loadu_pd(sb + t), u));                         \
+          _mm512_storeu_pd(sb + t + 8, _mm512_add_pd(_mm512_loadu_pd(sb + t + 8), w));                 \
+          n0 = _mm512_fmadd_pd(u, u, n0);                                                              \
+          n1 = _mm512_fmadd_pd(w, w, n1);                                                              \
+        }                                                                                              \
+        if (t + 8 <= d) {                                                                              \
+          __m512d u = ROW8(xi + t);                                                                    \
+          _mm512_storeu_pd(sb + t, _mm512_add_pd(_mm512_loadu_pd(sb + t), u));                         \
+          n0 = _mm512_fmadd_pd(u, u, n0);                                                              \
+          t += 8;                                                                                      \
+        }                                                                                              \
+        /* The last d % 8 columns one by one: a masked store would stall the next row's load of them. */ \
+        double xn = 0;                                                                                 \
+        for (; t < d; t++) {                                                                           \
+          double v = (double)xi[t];                                                                    \
+          sb[t] += v;                                                                                  \
+          xn += v * v;                                                                                 \
+        }                                                                                              \
+        double dist = _mm512_reduce_add_pd(_mm512_add_pd(n0, n1)) + xn + best;                         \
+        inertia += dist > 0 ? dist : (dist == dist ? 0 : dist);                                        \
+        counts[bj] += 1;                                                                               \
+        if (labels) labels[i] = (int32_t)bj;                                                           \
+      }                                                                                                \
+    }                                                                                                  \
+    return inertia;                                                                                    \
+  }
+ASSIGN512_IMPL(assign512_f64, double, row8_f64, argmin512_f64)
+ASSIGN512_IMPL(assign512_f32, float, row8_f32, argmin512_f32)
+#endif
+
 /* The whole step for n >= 1 rows and k >= 1 centers. Returns 0, or -1 when out of memory. */
-#define KMEANS_IMPL(NAME, T, GEMM, SMALL_SCORES, ASSIGN)                                                           \
+#define KMEANS_IMPL(NAME, T, GEMM, SMALL_SCORES, SMALL_SCORES512, ASSIGN, ASSIGN512)                                                           \
   static int NAME(const T *x, size_t n, size_t d, const T *c, size_t k, int32_t *labels, double *sums,             \
                   double *counts, double *inertia_out) {                                                            \
-    int small = k <= SMALL_K_MAX;                                                                                   \
+    int small = k <= SMALL_K_MAX, wide = WIDE_SCORES;                                                               \
     size_t stride = small ? (k + CBLOCK(T) - 1) / CBLOCK(T) * CBLOCK(T) : k;                                                             \
     /* Small k: chunks of a few rows, assigned while still in L1 (the scores are tiny). */                          \
     size_t chunk = small ? SMALL_CHUNK : chunk_rows(d, stride, sizeof(T));                                          \
@@ -238,14 +362,17 @@ ASSIGN_IMPL(assign_f32, float, sq_norm_f32, argmin_f32)
       if (small) {                                                                                                  \
         const T *next = xc + rows * d, *end = x + n * d;                                                            \
         for (const T *p = next; p < next + rows * d && p < end; p += 64 / sizeof(T)) __builtin_prefetch(p);         \
-        SMALL_SCORES(xc, rows, d, ct, stride, score);                                                               \
+        if (wide) SMALL_SCORES512(xc, rows, d, ct, stride, score);                                                  \
+        else SMALL_SCORES(xc, rows, d, ct, stride, score);                                                          \
       } else if (d > 0) {                                                                                           \
         GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rows, (blasint)k, (blasint)d, (T)-2, xc, (blasint)d, \
              c, (blasint)d, (T)0, score, (blasint)k);                                                               \
       } else {                                                                                                      \
         for (size_t t = 0; t < rows * k; t++) score[t] = 0;                                                         \
       }                                                                                                             \
-      inertia += ASSIGN(xc, rows, d, score, stride, cn, k, labels ? labels + r0 : NULL, sums, counts);              \
+      int32_t *lc = labels ? labels + r0 : NULL;                                                                    \
+      inertia += wide ? ASSIGN512(xc, rows, d, score, stride, cn, k, lc, sums, counts)                              \
+                      : ASSIGN(xc, rows, d, score, stride, cn, k, lc, sums, counts);                                \
     }                                                                                                               \
     free(score);                                                                                                    \
     free(ct);                                                                                                       \
@@ -253,8 +380,17 @@ ASSIGN_IMPL(assign_f32, float, sq_norm_f32, argmin_f32)
     *inertia_out = inertia;                                                                                         \
     return 0;                                                                                                       \
   }
-KMEANS_IMPL(kmeans_f64, double, cblas_dgemm, small_scores_f64, assign_f64)
-KMEANS_IMPL(kmeans_f32, float, cblas_sgemm, small_scores_f32, assign_f32)
+#ifdef HAVE_AVX512_PATH
+#define WIDE_SCORES avx512()
+#else
+#define WIDE_SCORES 0
+#define small_scores512_f64 small_scores_f64
+#define small_scores512_f32 small_scores_f32
+#define assign512_f64 assign_f64
+#define assign512_f32 assign_f32
+#endif
+KMEANS_IMPL(kmeans_f64, double, cblas_dgemm, small_scores_f64, small_scores512_f64, assign_f64, assign512_f64)
+KMEANS_IMPL(kmeans_f32, float, cblas_sgemm, small_scores_f32, small_scores512_f32, assign_f32, assign512_f32)
 
 /* kmeansStep(x, n, d, centers, k, labels?) -> { sums, counts, inertia } */
 napi_value k_kmeans_step(napi_env env, napi_callback_info info) {

@@ -355,17 +355,18 @@ class WorkerNode {
     } finally {
       for (const k of inputs.keys()) this.#store.unpin(k);
     }
-    this.#collect(t.frames, inputs);
+    this.#collect(t.frames);
   }
 
   /**
-   * Every task gets private copies of its inputs, which become garbage when it ends. V8 collects
-   * array buffers lazily, so a worker that went through a lot of them collects now, keeping its
-   * memory near the store's limit (local workers run with --expose-gc).
+   * A task's run message frames, and the private copies of inputs it was given, become garbage when it
+   * ends. V8 collects array buffers lazily, so a worker that went through a lot of them collects now,
+   * keeping its memory near the store's limit (local workers run with --expose-gc). Inputs a task only
+   * reads in place are no garbage: counting them would stop the worker for a full collection every few
+   * tasks over large blocks.
    */
-  #collect(frames: readonly Uint8Array[], inputs: Map<string, Encoded>): void {
+  #collect(frames: readonly Uint8Array[]): void {
     for (const f of frames) this.#garbage += f.byteLength;
-    for (const e of inputs.values()) this.#garbage += encodedBytes(e);
     if (this.#garbage < Math.min(this.#memoryLimit / 4, 256 << 20)) return;
     this.#garbage = 0;
     (globalThis as { gc?: () => void }).gc?.();
@@ -391,6 +392,7 @@ class WorkerNode {
           // A moved input used twice in the arguments is handed over once and copied after that.
           const own = def.readOnly || (t.moved.has(k) && !handedOver.has(k));
           handedOver.add(k);
+          if (!own) this.#garbage += encodedBytes(e);
           return decode(e, { copy: !own });
         },
       });

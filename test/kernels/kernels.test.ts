@@ -224,6 +224,22 @@ for (const name of registeredBackends()) {
           checkKmeansStep(kern, ctor, 500, 3, 4, 2);
           checkKmeansStep(kern, ctor, 1, 1, 1, 3);
           checkKmeansStep(kern, ctor, 300, 50, 40, 4);
+          // The register-blocked small-k path at its edges: one or several center vectors, row counts off
+          // the row block, widths off the vector length.
+          for (const [n, d, k, seed] of [[1003, 100, 8, 5], [37, 16, 9, 6], [45, 17, 32, 7], [9, 8, 16, 8], [70, 24, 17, 9]] as const) {
+            checkKmeansStep(kern, ctor, n, d, k, seed);
+          }
+        });
+
+        it(`${dtype}: a row with a NaN goes to center 0 and makes the inertia NaN`, () => {
+          const { x, c } = blobs(ctor, 20, 9, 5, 10);
+          x[13 * 9 + 4] = Number.NaN;
+          const labels = new Int32Array(20);
+          const res = kern.kmeansStep(x, 20, 9, c, 5, labels);
+          expect(labels[13]).to.equal(0);
+          expect(res.inertia).to.be.NaN;
+          const brute = bruteNearest(x, 20, 9, c, 5);
+          for (let i = 0; i < 20; i++) if (i !== 13) expect(labels[i], `label of row ${i}`).to.equal(brute.labels[i]);
         });
       }
 
