@@ -349,6 +349,7 @@ export class ClusterExecutor implements Executor {
           return;
         case 'value':
         case 'nodata':
+        case 'later':
           this.#onValue(from, msg, frames);
           return;
       }
@@ -405,6 +406,7 @@ export class ClusterExecutor implements Executor {
       switch (a.kind) {
         case 'run':
           this.#sendRun(a.worker, a.spec, a.sources);
+          for (const key of a.spec.outputs) if (this.#waiters.has(key)) this.#serve(key);
           break;
         case 'cancel':
           this.#send(a.worker, { type: 'cancel', keys: [...a.keys] });
@@ -460,25 +462,30 @@ export class ClusterExecutor implements Executor {
     else list.push(w);
   }
 
-  /** Sends a read request for every waiter of `key` if some worker holds it. */
-  #serve(key: string): void {
+  /**
+   * Sends a read request for every waiter of `key` to a worker holding it, or (unless `early` is false) to
+   * the worker whose queue holds the task computing it, which answers as soon as the task ends.
+   */
+  #serve(key: string, early = true): void {
     const ws = this.#waiters.get(key);
     if (ws === undefined) return;
     const loc = this.#scheduler.locate(key);
-    if (typeof loc === 'string') return;
+    const producer = loc === 'pending' && early ? this.#scheduler.queuedOn(key) : undefined;
+    if (typeof loc === 'string' && producer === undefined) return;
     this.#waiters.delete(key);
     for (const waiter of ws) {
-      if ('failure' in loc) {
+      if (typeof loc !== 'string' && 'failure' in loc) {
         waiter.reject(toTaskFailedError(loc.failure));
         continue;
       }
+      const worker = producer ?? (loc as { worker: string }).worker;
       const req = ++this.#req;
-      this.#requests.set(req, { key, worker: loc.worker, waiter });
-      this.#send(loc.worker, { type: 'fetch', req, key });
+      this.#requests.set(req, { key, worker, waiter });
+      this.#send(worker, producer !== undefined ? { type: 'fetch', req, key, wait: true } : { type: 'fetch', req, key });
     }
   }
 
-  #onValue(from: string, msg: Extract<WorkerMessage, { type: 'value' | 'nodata' }>, frames: Uint8Array[]): void {
+  #onValue(from: string, msg: Extract<WorkerMessage, { type: 'value' | 'nodata' | 'later' }>, frames: Uint8Array[]): void {
     const r = this.#requests.get(msg.req);
     if (r === undefined || r.worker !== from) return;
     this.#requests.delete(msg.req);
@@ -486,6 +493,12 @@ export class ClusterExecutor implements Executor {
       const e: Encoded = { header: msg.value, frames };
       this.#bytes.bytesToDriver += encodedBytes(e);
       r.waiter.resolve(e);
+      return;
+    }
+    if (msg.type === 'later') {
+      // The task ran elsewhere, failed or was cancelled: read from the holder once there is one.
+      this.#addWaiter(r.key, r.waiter);
+      this.#serve(r.key, false);
       return;
     }
     this.#addWaiter(r.key, r.waiter);

@@ -43,7 +43,9 @@ export type WorkerMessage =
   | { type: 'erred'; key: string; failure: FailureInfo; fetched: string[] }
   | { type: 'missing'; key: string; dep: string; holder: string; fetched: string[] }
   | { type: 'value'; req: number; key: string; value: string }
-  | { type: 'nodata'; req: number; key: string };
+  | { type: 'nodata'; req: number; key: string }
+  /** Answer to a `fetch` with `wait`: this worker will not produce the object (ask its holder once it exists). */
+  | { type: 'later'; req: number; key: string };
 
 /** Messages the driver sends to a worker. */
 export type DriverMessage =
@@ -51,7 +53,11 @@ export type DriverMessage =
   | { type: 'run'; key: string; name: string; outputs: string[]; args: string; sources: Source[]; recomputeOnly: boolean; module?: string }
   | { type: 'cancel'; keys: string[] }
   | { type: 'free'; keys: string[] }
-  | { type: 'fetch'; req: number; key: string }
+  /**
+   * Read of a stored object. With `wait`, the object may still be due from a task queued on the worker,
+   * which then sends it as soon as it is computed (saving a round trip after `done`).
+   */
+  | { type: 'fetch'; req: number; key: string; wait?: boolean }
   | { type: 'hbAck' }
   | { type: 'stop' };
 
@@ -98,11 +104,12 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
   missing: { key: str, dep: str, holder: str, fetched: list(str) },
   value: { req: int, key: str, value: text },
   nodata: { req: int, key: str },
+  later: { req: int, key: str },
   welcome: { taskModules: list(text), memoryLimit: num, spillDir: text, peerKeys: list(str) },
   run: { key: str, name: str, outputs: list(str), args: text, sources: list(source), recomputeOnly: bool, module: opt(text) },
   cancel: { keys: list(str) },
   free: { keys: list(str) },
-  fetch: { req: int, key: str },
+  fetch: { req: int, key: str, wait: opt(bool) },
   hbAck: {},
   stop: {},
   get: { req: int, key: str },
@@ -111,7 +118,7 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
 
 /** Which message types each receiver accepts. */
 export const ACCEPTS = {
-  driver: new Set(['hello', 'hb', 'done', 'erred', 'missing', 'value', 'nodata']),
+  driver: new Set(['hello', 'hb', 'done', 'erred', 'missing', 'value', 'nodata', 'later']),
   worker: new Set(['welcome', 'run', 'cancel', 'free', 'fetch', 'hbAck', 'stop']),
   peerServer: new Set(['get']),
   peerClient: new Set(['data', 'nodata']),

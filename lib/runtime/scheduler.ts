@@ -345,6 +345,12 @@ export class Scheduler {
     return best !== undefined ? { worker: best.id } : 'pending';
   }
 
+  /** Worker whose queue holds the task computing object `key` (undefined unless queued or running). */
+  queuedOn(key: string): string | undefined {
+    const t = this.#objects.get(key)?.task;
+    return t !== undefined && (t.state === 'queued' || t.state === 'running') ? t.worker : undefined;
+  }
+
   /** State of task `key` (undefined when unknown or forgotten). */
   state(key: string): TaskState | undefined {
     return this.#tasks.get(key)?.state;

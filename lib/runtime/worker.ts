@@ -69,6 +69,10 @@ interface QueuedTask {
   prefetch: Promise<Source | undefined>;
   /** Inputs fetched for this task alone: handed over without a copy and not kept afterwards. */
   readonly moved: Map<string, Encoded>;
+  /** Its outputs once computed, kept until the reads waiting for them are answered. */
+  results?: Map<string, Encoded>;
+  /** Set once the reads waiting for its outputs were answered: later reads go to the store. */
+  settled: boolean;
 }
 
 const log = (msg: string): void => {
@@ -103,6 +107,8 @@ class WorkerNode {
   readonly #fetching = new Map<string, Promise<boolean>>();
   /** Objects fetched from peers since the last report to the driver. */
   #fetched: string[] = [];
+  /** Driver reads (request ids) waiting for an output of a queued task, by object key. */
+  readonly #wants = new Map<string, number[]>();
   #bytesIn = 0;
   readonly #importErrors: string[] = [];
   readonly #imports = new Map<string, Promise<void>>();
@@ -220,9 +226,14 @@ class WorkerNode {
         for (const k of msg.keys) this.#store.delete(k);
         return;
       case 'fetch': {
+        // Decided before any await: a task that settles meanwhile must not miss this read.
+        if (msg.wait === true && this.#queue.some((t) => !t.settled && t.msg.outputs.includes(msg.key))) {
+          this.#wants.set(msg.key, [...(this.#wants.get(msg.key) ?? []), msg.req]);
+          return;
+        }
         const e = await this.#store.get(msg.key);
-        if (e === undefined) this.send({ type: 'nodata', req: msg.req, key: msg.key });
-        else this.send({ type: 'value', req: msg.req, key: msg.key, value: e.header }, e.frames);
+        if (e !== undefined) this.send({ type: 'value', req: msg.req, key: msg.key, value: e.header }, e.frames);
+        else this.send({ type: msg.wait === true ? 'later' : 'nodata', req: msg.req, key: msg.key });
         return;
       }
       case 'hbAck':
@@ -271,7 +282,7 @@ class WorkerNode {
       });
     });
     const prefetch = Promise.all(fetches).then((ok) => msg.sources.find((_, i) => ok[i] !== true));
-    const t: QueuedTask = { msg, frames, cancelled: false, started: false, cancel, fireCancel, prefetch, moved };
+    const t: QueuedTask = { msg, frames, cancelled: false, started: false, cancel, fireCancel, prefetch, moved, settled: false };
     this.#queue.push(t);
     if (!this.#running) void this.#runQueue();
   }
@@ -334,11 +345,32 @@ class WorkerNode {
           t.started = true;
           await this.#run(t, failed ?? (await this.#readInputs(t)));
         }
+        this.#settle(t);
         this.#queue.shift();
       }
     } finally {
       this.#running = false;
     }
+  }
+
+  /**
+   * Answers the driver's reads waiting for `t`'s outputs, after its `done` (or `erred`, `missing`, or its
+   * cancellation): with the values it computed, or `later` when it produced none (the driver then reads
+   * from whoever ends up holding them).
+   */
+  #settle(t: QueuedTask): void {
+    t.settled = true;
+    for (const key of t.msg.outputs) {
+      const reqs = this.#wants.get(key);
+      if (reqs === undefined) continue;
+      this.#wants.delete(key);
+      const e = t.results?.get(key);
+      for (const req of reqs) {
+        if (e !== undefined) this.send({ type: 'value', req, key, value: e.header }, e.frames);
+        else this.send({ type: 'later', req, key });
+      }
+    }
+    t.results = undefined;
   }
 
   async #run(t: QueuedTask, inputs: Map<string, Encoded> | Source): Promise<void> {
@@ -405,6 +437,7 @@ class WorkerNode {
         bytes.push(encodedBytes(plain));
         // Stored results become garbage when they are spilled or freed.
         this.#garbage += encodedBytes(plain);
+        (t.results ??= new Map()).set(msg.outputs[i] as string, plain);
         await this.#put(msg.outputs[i] as string, plain, msg.recomputeOnly);
       }
       const end = performance.timeOrigin + performance.now();
