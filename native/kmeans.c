@@ -45,15 +45,20 @@ static size_t chunk_rows(size_t d, size_t k, size_t elem) {
   return rows < 64 ? 64 : rows > 4096 ? 4096 : rows;
 }
 
+/* Rows ahead of the current row block whose cache lines the small-k loop requests (see below). */
+#define PREFETCH_ROWS 16
+
 /*
  * score (rows x kp) = -2 X C^T for the small-k path, from ct = C^T (d x kp, kp a multiple of CBLOCK). A
  * register block is RB rows x CV vectors of centers: per t, CV loads of ct and RB broadcasts of x feed
  * RB x CV independent FMA chains (enough to cover FMA latency). Each accumulator sums over t in order.
- * Rows go RB at a time, then one at a time for the remainder.
+ * Rows go RB at a time, then one at a time for the remainder. A row is only a dozen cache lines, too
+ * short for the hardware prefetchers to follow, so the loop requests the lines of the rows
+ * PREFETCH_ROWS ahead (up to `ahead` elements past x), one line per row every line's worth of t.
  */
-#define SMALL_SCORES_IMPL(NAME, ATTR, T, V, RB, CV)                                            \
-  ATTR static void NAME(const T *x, size_t rows, size_t d, const T *ct, size_t kp, T *score) { \
-    const size_t vl = sizeof(V) / sizeof(T);                                                   \
+#define SMALL_SCORES_IMPL(NAME, ATTR, T, V, RB, CV)                                                          \
+  ATTR static void NAME(const T *x, size_t rows, size_t d, const T *ct, size_t kp, T *score, size_t ahead) { \
+    const size_t vl = sizeof(V) / sizeof(T), line = 64 / sizeof(T);                                         \
     size_t i = 0;                                                                              \
     for (; i + RB <= rows; i += RB) {                                                          \
       for (size_t j0 = 0; j0 < kp; j0 += CV * vl) {                                            \
@@ -63,6 +68,11 @@ static size_t chunk_rows(size_t d, size_t k, size_t elem) {
         for (size_t t = 0; t < d; t++) {                                                       \
           V c[CV];                                                                             \
           for (int v = 0; v < CV; v++) memcpy(&c[v], ct + t * kp + j0 + v * vl, sizeof(V));   \
+          if (t % line == 0)                                                                   \
+            for (int r = 0; r < RB; r++) {                                                     \
+              size_t at = (i + r + PREFETCH_ROWS) * d + t;                                     \
+              if (at < ahead) __builtin_prefetch(x + at);                                      \
+            }                                                                                  \
           for (int r = 0; r < RB; r++) {                                                       \
             T b = x[(i + r) * d + t];                                                          \
             for (int v = 0; v < CV; v++) acc[r][v] += b * c[v];                                \
@@ -358,12 +368,10 @@ ASSIGN512_IMPL(assign512_f32, float, row8_f32, argmin512_f32)
     for (size_t r0 = 0; r0 < n; r0 += chunk) {                                                                      \
       size_t rows = n - r0 < chunk ? n - r0 : chunk;                                                                \
       const T *xc = x + r0 * d;                                                                                     \
-      /* Streaming from memory is latency-bound unless the next chunk is requested ahead. */                       \
       if (small) {                                                                                                  \
-        const T *next = xc + rows * d, *end = x + n * d;                                                            \
-        for (const T *p = next; p < next + rows * d && p < end; p += 64 / sizeof(T)) __builtin_prefetch(p);         \
-        if (wide) SMALL_SCORES512(xc, rows, d, ct, stride, score);                                                  \
-        else SMALL_SCORES(xc, rows, d, ct, stride, score);                                                          \
+        size_t ahead = (n - r0) * d;                                                                                \
+        if (wide) SMALL_SCORES512(xc, rows, d, ct, stride, score, ahead);                                           \
+        else SMALL_SCORES(xc, rows, d, ct, stride, score, ahead);                                                   \
       } else if (d > 0) {                                                                                           \
         GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rows, (blasint)k, (blasint)d, (T)-2, xc, (blasint)d, \
              c, (blasint)d, (T)0, score, (blasint)k);                                                               \

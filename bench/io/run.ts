@@ -21,6 +21,7 @@ import { loadTxtFile } from '../../lib/dsarray/io/index.js';
 import { kernelBackend } from '../../lib/kernels/index.js';
 import { getAll, init, shutdown, submit, workers } from '../../lib/runtime/index.js';
 import { blockSum, ioBenchTaskModule } from './tasks.js';
+import { median } from '../stats.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const python = `${root}bench/.venv/bin/python`;
@@ -38,12 +39,6 @@ const targetBytes = Number(values.mb ?? (values.quick ? 100 : 1024)) * 2 ** 20;
 const cols = Number(values.cols);
 const nWorkers = Number(values.workers);
 const reps = Number(values.reps);
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 /** Writes rows of `cols` random doubles (shortest round-trip text, mixed magnitudes) until `bytes`. */
 async function generate(path: string, bytes: number): Promise<void> {

@@ -19,6 +19,7 @@ import { getBackend, setBlasThreads } from '../../lib/kernels/index.js';
 import type { CsvParseFailure, CsvParseResult, Kernels } from '../../lib/kernels/types.js';
 import { kmeansStepBaseline } from './baseline-kmeans.js';
 import { csvFile, randomMatrix } from './data.js';
+import { median } from '../stats.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -72,12 +73,6 @@ const kmeansShapes = [
 ].map((s) => (quick ? { ...s, n: s.n / 10 } : s));
 const csvMegabytes = quick ? 10 : 100;
 const CSV_COLS = 10;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 /** Wall and CPU seconds of `count` calls of fn, after `warmup` untimed calls. */
 function timed(fn: () => unknown, count: number, warmup = 1): Timings {

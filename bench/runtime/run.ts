@@ -20,6 +20,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { get, getAll, init, shutdown, stats, submit, workers, type WorkerInfo } from '../../lib/runtime/index.js';
 import { benchTaskModule, empty, makeBlock, nbytes } from './tasks.js';
+import { median } from '../stats.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const python = `${root}bench/.venv/bin/python`;
@@ -35,12 +36,6 @@ const { values } = parseArgs({
 const nTasks = Number(values.tasks);
 const mb = Number(values.mb);
 const rounds = Number(values.rounds);
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 async function dislibTasksPerSecond(): Promise<number> {
   const t0 = performance.now();

@@ -35,8 +35,8 @@ def main():
             return KMeans(n_clusters=k, init=init, max_iter=max_iter, tol=0.0).fit(x)
 
         for k in args.ks:
-            t1, tn, km = fit_times(lambda m: fit(k, m), args.iters)
-            report("dask-ml", f"dask-ml {dask_ml.__version__}, dask {dask.__version__}", n, d, k, args.iters, load_s, t1, tn,
+            t1, tn, per_iter, km = fit_times(lambda m: fit(k, m), args.iters)
+            report("dask-ml", f"dask-ml {dask_ml.__version__}, dask {dask.__version__}", n, d, k, args.iters, load_s, t1, tn, per_iter,
                    int(km.n_iter_), float(km.inertia_), workers=args.threads)
 
 

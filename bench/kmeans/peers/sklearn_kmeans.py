@@ -18,6 +18,6 @@ def fit(k, max_iter):
 
 with threadpool_limits(limits=args.threads):
     for k in args.ks:
-        t1, tn, km = fit_times(lambda m: fit(k, m), args.iters)
-        report("scikit-learn", sklearn.__version__, n, d, k, args.iters, load_s, t1, tn, int(km.n_iter_), float(km.inertia_),
+        t1, tn, per_iter, km = fit_times(lambda m: fit(k, m), args.iters)
+        report("scikit-learn", sklearn.__version__, n, d, k, args.iters, load_s, t1, tn, per_iter, int(km.n_iter_), float(km.inertia_),
                threads=args.threads)

@@ -47,7 +47,7 @@ def fit(k, solver, max_iter):
 
 for k in args.ks:
     for solver in args.solvers:
-        t1, tn, model = fit_times(lambda m: fit(k, solver, m), args.iters)
-        report(f"spark-mllib-{solver}", pyspark.__version__, n, d, k, args.iters, load_s, t1, tn,
+        t1, tn, per_iter, model = fit_times(lambda m: fit(k, solver, m), args.iters)
+        report(f"spark-mllib-{solver}", pyspark.__version__, n, d, k, args.iters, load_s, t1, tn, per_iter,
                int(model.summary.numIter), float(model.summary.trainingCost), solver=solver, threads=args.threads)
 spark.stop()
