@@ -110,9 +110,11 @@ export class Scheduler {
   readonly #tasks = new Map<string, TaskRec>();
   readonly #objects = new Map<string, ObjRec>();
   readonly #workers = new Map<string, WorkerRec>();
-  /** Ready tasks that read inputs or are pinned, in submission order (Set keeps insertion order). */
+  /** Ready tasks that read inputs, in submission order (Set keeps insertion order). */
   readonly #ready = new Set<TaskRec>();
-  /** Ready tasks without inputs (they create data: blocks, loaded ranges), in submission order. */
+  /** Ready tasks without inputs pinned to a worker (such as the ranges of a file a loader parses). */
+  readonly #readyPinned = new Set<TaskRec>();
+  /** Ready tasks without inputs nor pin (they create data: blocks), in submission order. */
   readonly #readyRoots = new Set<TaskRec>();
   readonly #queueLimit: number;
   readonly #maxKills: number;
@@ -577,28 +579,32 @@ export class Scheduler {
   }
 
   #readySet(t: TaskRec): Set<TaskRec> {
-    return t.deps.length === 0 && t.spec.worker === undefined ? this.#readyRoots : this.#ready;
+    if (t.deps.length > 0) return this.#ready;
+    return t.spec.worker === undefined ? this.#readyRoots : this.#readyPinned;
   }
 
   /**
    * Places ready tasks, oldest first, while some worker has a free queue slot: first those that read
-   * inputs (finishing work in progress frees memory), then tasks without inputs.
+   * inputs (finishing work in progress frees memory, and a loader's blocks are assembled while it still
+   * parses), then pinned tasks without inputs, then the other tasks without inputs.
    */
   #assign(): void {
-    for (const t of this.#ready) {
-      if (!t.deps.every((o) => this.#available(o))) {
-        // An input was lost after the task became ready: wait for its recomputation.
-        this.#setState(t, 'waiting', 'input lost before placement');
-        this.#requeue(t);
-        continue;
+    for (const ready of [this.#ready, this.#readyPinned]) {
+      for (const t of ready) {
+        if (!t.deps.every((o) => this.#available(o))) {
+          // An input was lost after the task became ready: wait for its recomputation.
+          this.#setState(t, 'waiting', 'input lost before placement');
+          this.#requeue(t);
+          continue;
+        }
+        const w = this.#place(t);
+        if (w === undefined) {
+          // The task waits for its pinned worker or the holder of its inputs; others may still be placed.
+          if (this.#anyFreeSlot()) continue;
+          return;
+        }
+        this.#queueOn(t, w);
       }
-      const w = this.#place(t);
-      if (w === undefined) {
-        // The task waits for its pinned worker or the holder of its inputs; others may still be placed.
-        if (this.#anyFreeSlot()) continue;
-        return;
-      }
-      this.#queueOn(t, w);
     }
     for (const t of this.#readyRoots) {
       const w = this.#placeRoot();

@@ -347,6 +347,9 @@ class WorkerNode {
         }
         this.#settle(t);
         this.#queue.shift();
+        // Let I/O in between tasks: awaiting settled promises alone never does, and a peer waiting for a
+        // block this worker holds (or the driver's next message) would wait for the whole queue.
+        await new Promise<void>((r) => setImmediate(r));
       }
     } finally {
       this.#running = false;

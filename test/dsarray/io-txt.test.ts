@@ -130,11 +130,14 @@ describe('dsarray/io loadTxtFile', function () {
     expect(err).to.be.instanceOf(ParameterError);
   });
 
-  it('places consecutive byte ranges on the same worker, in contiguous groups', () => {
+  it('places byte ranges in groups of consecutive ones, dealt to the workers in turn and evenly', () => {
     const owners = (n: number, ids: string[]) => Array.from({ length: n }, (_, i) => rangePlacement(i, n, ids).worker);
-    expect(owners(8, ['w1', 'w2'])).to.deep.equal(['w1', 'w1', 'w1', 'w1', 'w2', 'w2', 'w2', 'w2']);
-    expect(owners(4, ['a', 'b', 'c'])).to.deep.equal(['a', 'a', 'b', 'c']);
+    expect(owners(16, ['w1', 'w2'])).to.deep.equal(Array.from({ length: 8 }, (_, g) => (g % 2 === 0 ? ['w1', 'w1'] : ['w2', 'w2'])).flat());
+    expect(owners(8, ['w1', 'w2'])).to.deep.equal(['w1', 'w2', 'w1', 'w2', 'w1', 'w2', 'w1', 'w2']);
+    expect(owners(4, ['a', 'b', 'c'])).to.deep.equal(['a', 'b', 'c', 'a']);
     expect(owners(2, ['a', 'b', 'c'])).to.deep.equal(['a', 'b']);
+    const many = owners(33, ['w1', 'w2']);
+    expect(Math.abs(many.filter((w) => w === 'w1').length - many.filter((w) => w === 'w2').length)).to.be.at.most(1);
     expect(rangePlacement(0, 3, [])).to.deep.equal({});
   });
 

@@ -74,6 +74,17 @@ describe('cluster scheduler (sans-IO)', () => {
     expect(runs(s.submit([spec('useBig#9', ['big#1'])]))).to.deep.equal([{ worker: 'w2', key: 'useBig#9', sources: ['w1'] }]);
   });
 
+  it('gives a freed slot to a task reading inputs before pinned tasks without inputs submitted earlier', () => {
+    const s = new Scheduler({ queueLimit: 1 });
+    s.addWorker('w1');
+    const pinned = (key: string): TaskSpec => ({ ...spec(key), worker: 'w1' });
+    expect(runs(s.submit([pinned('range#1'), pinned('range#2'), pinned('range#3')])).map((r) => r.key)).to.deep.equal(['range#1']);
+    s.submit([spec('assemble#4', ['range#1'])]);
+    // range#1 done: its block is assembled before the next range is parsed.
+    expect(runs(s.taskDone('w1', 'range#1', [100], [])).map((r) => r.key)).to.deep.equal(['assemble#4']);
+    expect(runs(s.taskDone('w1', 'assemble#4', [100], [])).map((r) => r.key)).to.deep.equal(['range#2']);
+  });
+
   it('keeps a small queue per worker and refills it as tasks finish', () => {
     const s = new Scheduler({ queueLimit: 2 });
     s.addWorker('w1');

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { get, stats, submit, workers } from '../../lib/runtime/index.js';
 import { withCluster } from './helpers.js';
-import { block, checksumFast } from './tasks.js';
+import { block, checksumFast, spin } from './tasks.js';
 
 describe('cluster executor data movement', function () {
   this.timeout(120_000);
@@ -18,6 +18,24 @@ describe('cluster executor data movement', function () {
       expect(there).to.equal(here);
       expect(stats().bytesMoved - moved0).to.be.at.least(n * 8);
       big.dispose();
+    });
+  });
+
+  it('serves a peer between CPU-bound tasks, not only once its queue runs dry', async () => {
+    await withCluster({ workers: 2, deadlineMs: 60_000 }, async () => {
+      const [w1, w2] = workers();
+      if (w1 === undefined || w2 === undefined) throw new Error('expected 2 workers');
+      const data = submit(block, [5, 1 << 17], { worker: w1.id });
+      const sum = await get(submit(checksumFast, [data], { worker: w1.id }));
+      const t0 = Date.now();
+      const busy = Array.from({ length: 6 }, () => submit(spin, [250], { worker: w1.id }));
+      const there = await get(submit(checksumFast, [data], { worker: w2.id }));
+      const waited = Date.now() - t0;
+      expect(there).to.equal(sum);
+      // w1 keeps three 250 ms tasks queued; the copy must leave after the one running, not after the queue.
+      expect(waited).to.be.below(600);
+      await Promise.all(busy.map((f) => get(f)));
+      data.dispose();
     });
   });
 });

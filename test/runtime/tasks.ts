@@ -108,3 +108,9 @@ export function checksumWords(a: ArrayBufferView): number {
   return h >>> 0;
 }
 export const checksumFast = defineTask('rt.checksumFast', (a: Float64Array) => checksumWords(a));
+/** Keeps its worker's thread busy for `ms` without yielding (a CPU-bound task). */
+export const spin = defineTask('rt.spin', (ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+  return ms;
+});

@@ -30,13 +30,20 @@ export function planByteRanges(size: number, workers: number, rangeBytes?: numbe
   return out;
 }
 
+/** Groups of consecutive ranges each worker gets, in turn (see {@link rangePlacement}). */
+export const RANGE_ROUNDS = 4;
+
 /**
- * Placement of range `i` of `n`: the ranges go to `workerIds` in contiguous groups (the first n / W to
- * the first worker, ...), so the rows of a block, which come from consecutive ranges, are mostly parsed
- * on one worker and assembling the block moves little. No hint when no worker is known yet.
+ * Placement of range `i` of `n`: the ranges are cut into W x RANGE_ROUNDS groups of consecutive ranges
+ * (fewer when there are fewer ranges), dealt to `workerIds` in turn. Consecutive ranges on one worker
+ * keep most blocks' rows on one worker (assembling a block moves little), and the turns make the workers
+ * progress through the file together: a block is cut once the row counts of all ranges before it are
+ * known, so with one group per worker the second half of the file would wait for the first to be parsed.
+ * No hint when no worker is known yet.
  */
 export function rangePlacement(i: number, n: number, workerIds: readonly string[]): { worker?: string } {
-  const id = workerIds[Math.floor((i * workerIds.length) / n)];
+  const groups = Math.min(n, workerIds.length * RANGE_ROUNDS);
+  const id = workerIds[Math.floor((i * groups) / n) % Math.max(1, workerIds.length)];
   return id === undefined ? {} : { worker: id };
 }
 
