@@ -5,6 +5,7 @@
  *   inertia    += max(0, ||x_i||^2 + min_j(...))          (clamped against cancellation)
  * with Float64 sums and counts per center. Float64 and Float32 share one body through the *_IMPL macros.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -400,6 +401,258 @@ ASSIGN512_IMPL(assign512_f32, float, row8_f32, argmin512_f32)
 KMEANS_IMPL(kmeans_f64, double, cblas_dgemm, small_scores_f64, small_scores512_f64, assign_f64, assign512_f64)
 KMEANS_IMPL(kmeans_f32, float, cblas_sgemm, small_scores_f32, small_scores512_f32, assign_f32, assign512_f32)
 
+/*
+ * Float64 data, large k: the scores come from a float32 GEMM (about twice the rate of the float64 one)
+ * and every row's label is the one the float64 computation gives. With u = 2^-24, values converted to
+ * float32 are within u of themselves (relative: every nonzero value lies in [2^-50, 2^50], so nothing
+ * underflows or overflows), and a float32 dot product of length d is within gamma_d = d u / (1 - d u) of
+ * the sum of the products' magnitudes, so the float32 score of row x against center c is within
+ * 2 eps ||x|| ||c|| of -2 x.c, eps = gamma_d (1 + u)^2 + 2u + u^2 (Cauchy-Schwarz). A row whose best
+ * center leads every other by more than twice that bound (plus a float64 allowance) is decided; otherwise
+ * its candidates within the bound are compared on float64 dot products. Sums, counts and the inertia use
+ * the float64 rows and the float64 distance to the chosen center.
+ */
+/* Below this many centers the per-row bookkeeping outweighs the faster GEMM. */
+#define MIXED_K_MIN 64
+#define MIXED_LIMIT 0x1p50
+#define MIXED_TINY 0x1p-50
+
+/*
+ * Converts v (length m) to float32 into out and returns whether every value is 0 or within [2^-50, 2^50]
+ * in magnitude (so finite); *sq gets the float64 sum of squares.
+ */
+static inline int to_f32_checked(const double *v, size_t m, float *out, double *sq) {
+  typedef float v4_f32 __attribute__((vector_size(16)));
+  const v_f64 tiny = {MIXED_TINY, MIXED_TINY, MIXED_TINY, MIXED_TINY}, limit = {MIXED_LIMIT, MIXED_LIMIT, MIXED_LIMIT, MIXED_LIMIT};
+  v_i64 ok = {-1, -1, -1, -1};
+  v_f64 acc = {0};
+  size_t t = 0;
+  for (; t + 4 <= m; t += 4) {
+    v_f64 x;
+    memcpy(&x, v + t, sizeof x);
+    v_f64 a = (v_f64)((v_i64)x & 0x7fffffffffffffffLL);
+    ok &= (a == 0) | ((a >= tiny) & (a <= limit));
+    acc += x * x;
+    v4_f32 f = __builtin_convertvector(x, v4_f32);
+    memcpy(out + t, &f, sizeof f);
+  }
+  int all = (ok[0] & ok[1] & ok[2] & ok[3]) != 0;
+  double s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  for (; t < m; t++) {
+    double a = v[t] < 0 ? -v[t] : v[t];
+    all &= (a == 0) | ((a >= MIXED_TINY) & (a <= MIXED_LIMIT));
+    s += v[t] * v[t];
+    out[t] = (float)v[t];
+  }
+  *sq = s;
+  return all;
+}
+
+static double dot_f64(const double *a, const double *b, size_t d) {
+  v_f64 a0 = {0}, a1 = {0};
+  size_t t = 0;
+  for (; t + 8 <= d; t += 8) {
+    v_f64 u0, u1, w0, w1;
+    memcpy(&u0, a + t, sizeof u0);
+    memcpy(&u1, a + t + 4, sizeof u1);
+    memcpy(&w0, b + t, sizeof w0);
+    memcpy(&w1, b + t + 4, sizeof w1);
+    a0 += u0 * w0;
+    a1 += u1 * w1;
+  }
+  a0 += a1;
+  double s = (a0[0] + a0[1]) + (a0[2] + a0[3]);
+  for (; t < d; t++) s += a[t] * b[t];
+  return s;
+}
+
+/* Index of the smallest cn[j] - 2 x.c_j over the candidates j, as ARGMIN_IMPL chooses; all j when cand is NULL. */
+static size_t exact_argmin(const double *x, const double *c, const double *cn, size_t d, const size_t *cand, size_t m) {
+  size_t bj = cand ? cand[0] : 0;
+  double best = cn[bj] - 2 * dot_f64(x, c + bj * d, d);
+  for (size_t q = 1; q < m; q++) {
+    size_t j = cand ? cand[q] : q;
+    double v = cn[j] - 2 * dot_f64(x, c + j * d, d);
+    if (v < best) {
+      best = v;
+      bj = j;
+    }
+  }
+  return bj;
+}
+
+typedef int32_t v_i32 __attribute__((vector_size(32)));
+
+/* Lanewise two smallest (m1 < or = m2) and the index of the smallest, for top2_f32. */
+typedef struct {
+  v_f32 m1, m2;
+  v_i32 i1;
+} top2_lanes;
+
+static inline __attribute__((always_inline)) void top2_push(top2_lanes *t, v_f32 v, v_i32 idx) {
+  v_i32 lt = v < t->m1, lt2 = v < t->m2;
+  t->m2 = (v_f32)((lt & (v_i32)t->m1) | (~lt & ((lt2 & (v_i32)v) | (~lt2 & (v_i32)t->m2))));
+  t->m1 = (v_f32)((lt & (v_i32)v) | (~lt & (v_i32)t->m1));
+  t->i1 = (lt & idx) | (~lt & t->i1);
+}
+
+/* b's lanes pushed into a: the two smallest of the four, the index of the smallest. */
+static inline __attribute__((always_inline)) void top2_merge(top2_lanes *a, const top2_lanes *b) {
+  v_i32 lt = b->m1 < a->m1;
+  v_f32 hi = (v_f32)((lt & (v_i32)a->m1) | (~lt & (v_i32)b->m1)); /* the larger of the two smallest */
+  v_i32 lt2 = a->m2 < b->m2;
+  v_f32 m2 = (v_f32)((lt2 & (v_i32)a->m2) | (~lt2 & (v_i32)b->m2));
+  v_i32 lt3 = hi < m2;
+  a->m2 = (v_f32)((lt3 & (v_i32)hi) | (~lt3 & (v_i32)m2));
+  a->m1 = (v_f32)((lt & (v_i32)b->m1) | (~lt & (v_i32)a->m1));
+  a->i1 = (lt & b->i1) | (~lt & a->i1);
+}
+
+/*
+ * The smallest and second smallest of v_j = cn[j] + s[j] (float32, j < k) and an index of the smallest
+ * (any one, on ties: a tie leaves the second equal to the smallest). Four sets of eight lanes keep their
+ * two smallest, so that the comparisons of consecutive vectors do not wait for each other.
+ */
+static inline __attribute__((always_inline)) void top2_f32(const float *s, const float *cn, size_t k, float *b1, float *b2, size_t *bj) {
+  const float inf = 1.0f / 0.0f;
+  const v_f32 infs = {inf, inf, inf, inf, inf, inf, inf, inf};
+  top2_lanes t[4];
+  for (int q = 0; q < 4; q++) t[q] = (top2_lanes){infs, infs, {0}};
+  v_i32 idx = {0, 1, 2, 3, 4, 5, 6, 7};
+  size_t j = 0;
+  for (; j + 32 <= k; j += 32) {
+    for (int q = 0; q < 4; q++) {
+      v_f32 a, b;
+      memcpy(&a, s + j + 8 * q, sizeof a);
+      memcpy(&b, cn + j + 8 * q, sizeof b);
+      top2_push(&t[q], a + b, idx + (int32_t)(8 * q));
+    }
+    idx += 32;
+  }
+  for (; j + 8 <= k; j += 8) {
+    v_f32 a, b;
+    memcpy(&a, s + j, sizeof a);
+    memcpy(&b, cn + j, sizeof b);
+    top2_push(&t[0], a + b, idx);
+    idx += 8;
+  }
+  top2_merge(&t[0], &t[1]);
+  top2_merge(&t[2], &t[3]);
+  top2_merge(&t[0], &t[2]);
+  float f1 = inf, f2 = inf;
+  size_t fj = 0;
+  for (int l = 0; l < 8; l++) {
+    float m1 = t[0].m1[l], m2 = t[0].m2[l];
+    if (m1 < f1) {
+      f2 = f1 < m2 ? f1 : m2;
+      f1 = m1;
+      fj = (size_t)t[0].i1[l];
+    } else if (m1 < f2) {
+      f2 = m1;
+    }
+  }
+  for (; j < k; j++) {
+    float v = s[j] + cn[j];
+    if (v < f1) {
+      f2 = f1;
+      f1 = v;
+      fj = j;
+    } else if (v < f2) {
+      f2 = v;
+    }
+  }
+  *b1 = f1;
+  *b2 = f2;
+  *bj = fj;
+}
+
+/* Returns 0, 1 when the centers are out of the float32 range (the caller takes the float64 path), -1 out of memory. */
+MULTIVERSION static int kmeans_mixed_f64(const double *x, size_t n, size_t d, const double *c, size_t k, int32_t *labels,
+                                         double *sums, double *counts, double *inertia_out) {
+  size_t chunk = chunk_rows(d, k, sizeof(float));
+  if (chunk > n) chunk = n;
+  float *xf = malloc(chunk * d * sizeof(float)), *cf = malloc(k * d * sizeof(float)), *score = malloc(chunk * k * sizeof(float));
+  float *cnf = malloc(k * sizeof(float));
+  double *cn = malloc(k * sizeof(double)), *xn = malloc(chunk * sizeof(double));
+  size_t *cand = malloc(k * sizeof(size_t));
+  unsigned char *in_range = malloc(chunk);
+  if (!xf || !cf || !score || !cnf || !cn || !xn || !cand || !in_range) {
+    free(xf), free(cf), free(score), free(cnf), free(cn), free(xn), free(cand), free(in_range);
+    return -1;
+  }
+  double cmax = 0, cnmax = 0;
+  int centers_ok = 1;
+  for (size_t j = 0; j < k; j++) {
+    centers_ok &= to_f32_checked(c + j * d, d, cf + j * d, &cn[j]);
+    cnf[j] = (float)cn[j];
+    if (cn[j] > cnmax) cnmax = cn[j];
+  }
+  if (!centers_ok) {
+    free(xf), free(cf), free(score), free(cnf), free(cn), free(xn), free(cand), free(in_range);
+    return 1;
+  }
+  cmax = sqrt(cnmax);
+  const double u = 0x1p-24, dd = (double)d;
+  const double eps = dd * u / (1 - dd * u) * (1 + u) * (1 + u) + 2 * u + u * u;
+  double inertia = 0;
+  for (size_t r0 = 0; r0 < n; r0 += chunk) {
+    size_t rows = n - r0 < chunk ? n - r0 : chunk;
+    const double *xc = x + r0 * d;
+    for (size_t i = 0; i < rows; i++) in_range[i] = (unsigned char)to_f32_checked(xc + i * d, d, xf + i * d, &xn[i]);
+    if (d > 0) {
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rows, (blasint)k, (blasint)d, -2.0f, xf, (blasint)d, cf,
+                  (blasint)d, 0.0f, score, (blasint)k);
+    } else {
+      memset(score, 0, rows * k * sizeof(float));
+    }
+    for (size_t i = 0; i < rows; i++) {
+      const double *xi = xc + i * d;
+      const float *si = score + i * k;
+      size_t bj;
+      if (!in_range[i]) {
+        bj = exact_argmin(xi, c, cn, d, NULL, k);
+      } else {
+        float b1, b2;
+        top2_f32(si, cnf, k, &b1, &b2, &bj);
+        /*
+         * Twice the score bound, the float32 roundings of cn and of the sums v_j (within 2u of
+         * cnmax + 2 ||x|| cmax each), and a float64 allowance for cn and ||x||.
+         */
+        double scale = cnmax + 2 * sqrt(xn[i]) * cmax;
+        double slack = 4 * eps * sqrt(xn[i]) * cmax + 8 * u * scale + 0x1p-40 * (dd + 2) * (scale + 1);
+        if (!((double)b2 - (double)b1 > slack)) {
+          size_t m = 0;
+          for (size_t j = 0; j < k; j++) {
+            cand[m] = j;
+            m += (double)si[j] + (double)cnf[j] <= (double)b1 + slack;
+          }
+          bj = exact_argmin(xi, c, cn, d, m > 0 ? cand : NULL, m > 0 ? m : k);
+        }
+      }
+      const double *cb = c + bj * d;
+      double dist = xn[i] + (cn[bj] - 2 * dot_f64(xi, cb, d));
+      inertia += dist > 0 ? dist : (dist == dist ? 0 : dist);
+      double *sb = sums + bj * d;
+      for (size_t t = 0; t < d; t++) sb[t] += xi[t];
+      counts[bj] += 1;
+      if (labels) labels[r0 + i] = (int32_t)bj;
+    }
+  }
+  free(xf), free(cf), free(score), free(cnf), free(cn), free(xn), free(cand), free(in_range);
+  *inertia_out = inertia;
+  return 0;
+}
+
+/* The float32-score path for float64 data unless DISLIB_NATIVE_MIXED is "0" (tests cover both). Decided once. */
+static int mixed_scores(void) {
+  static int known = -1;
+  if (known < 0) {
+    const char *want = getenv("DISLIB_NATIVE_MIXED");
+    known = !(want && strcmp(want, "0") == 0);
+  }
+  return known;
+}
+
 /* kmeansStep(x, n, d, centers, k, labels?) -> { sums, counts, inertia } */
 napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
   napi_value argv[6];
@@ -419,8 +672,12 @@ napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
   if (!vcounts) return NULL;
   if (n > 0) {
     int32_t *labels = with_labels ? lab.data : NULL;
-    int rc = x.type == napi_float64_array ? kmeans_f64(x.data, n, d, c.data, k, labels, sums, counts, &inertia)
-                                          : kmeans_f32(x.data, n, d, c.data, k, labels, sums, counts, &inertia);
+    int rc = 1;
+    if (x.type == napi_float64_array && k >= MIXED_K_MIN && mixed_scores()) rc = kmeans_mixed_f64(x.data, n, d, c.data, k, labels, sums, counts, &inertia);
+    if (rc == 1) {
+      rc = x.type == napi_float64_array ? kmeans_f64(x.data, n, d, c.data, k, labels, sums, counts, &inertia)
+                                        : kmeans_f32(x.data, n, d, c.data, k, labels, sums, counts, &inertia);
+    }
     if (rc != 0) return throw_oom(env);
   }
   napi_value result, vinertia;

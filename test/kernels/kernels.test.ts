@@ -229,6 +229,37 @@ for (const name of registeredBackends()) {
           for (const [n, d, k, seed] of [[1003, 100, 8, 5], [37, 16, 9, 6], [45, 17, 32, 7], [9, 8, 16, 8], [70, 24, 17, 9]] as const) {
             checkKmeansStep(kern, ctor, n, d, k, seed);
           }
+          // Many centers: float64 data takes float32 scores checked against their error bound.
+          for (const [n, d, k, seed] of [[901, 100, 64, 11], [333, 7, 200, 12], [50, 1, 70, 13]] as const) {
+            checkKmeansStep(kern, ctor, n, d, k, seed);
+          }
+        });
+
+        it(`${dtype}, many centers: extreme magnitudes and exact ties get the float64 answer`, () => {
+          const d = 3;
+          const k = 70;
+          const { x, c } = blobs(ctor, 60, d, k, 14);
+          const big = ctor === Float64Array ? 1e60 : 1e30;
+          const tiny = ctor === Float64Array ? 1e-60 : 1e-30;
+          // Values out of float32's range, or too small for it to keep their relative precision.
+          x.set([big, 0, 0], 3 * d);
+          x.set([tiny, -tiny, 5e-324], 4 * d);
+          x.set([-0, 1e-20, 1e20], 5 * d);
+          // Row 6 lies exactly halfway between centers 2 and 40, nearer than any other: the tie goes to 2.
+          c.set([10, 0, 0], 2 * d);
+          c.set([12, 0, 0], 40 * d);
+          x.set([11, 0, 0], 6 * d);
+          const labels = new Int32Array(60);
+          const res = kern.kmeansStep(x, 60, d, c, k, labels);
+          const brute = bruteNearest(x, 60, d, c, k);
+          expect(labels[6]).to.equal(2);
+          for (let i = 0; i < 60; i++) if (brute.second[i]! > brute.best[i]!) expect(labels[i], `label of row ${i}`).to.equal(brute.labels[i]);
+          expect(Array.from(res.counts).reduce((a, b) => a + b, 0)).to.equal(60);
+          // Centers out of float32's range: the whole step is computed in float64.
+          c.set([big, big, 0], 9 * d);
+          kern.kmeansStep(x, 60, d, c, k, labels);
+          const brute2 = bruteNearest(x, 60, d, c, k);
+          for (let i = 0; i < 60; i++) if (brute2.second[i]! > brute2.best[i]!) expect(labels[i], `label of row ${i}`).to.equal(brute2.labels[i]);
         });
 
         it(`${dtype}: a row with a NaN goes to center 0 and makes the inertia NaN`, () => {
