@@ -8,15 +8,17 @@
  *
  *   npm run build && node dist/bench/kmeans/run.js [--quick] [--big | --big-only] [--sizes 1e5,1e6] [--ks 500,8]
  *       [--iters 5] [--systems dislib-ts,scikit-learn,spark-mllib,dask-ml] [--spark-solvers row,block]
- *       [--timeout 1800] [--workers 2] [--big-shapes 1000000000x50,500000000x100]
+ *       [--timeout 1800] [--workers 2] [--big-shapes 1000000000x50,500000000x100] [--merge]
  *   --quick: 5e4 x 100, 3 iterations, Spark's block solver only, 240 s per peer.
+ *   --merge: keep the results of the previous kmeans.json that this run does not measure again (a ladder
+ *       run in parts, such as the large sizes with other options, ends in one table and one figure).
  *
  * Writes bench/results/kmeans.json and the figure bench/results/kmeans.{svg,png,vl.json}.
  * Peers come from bench/.venv (bash bench/install-peers.sh); missing ones are recorded as such.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { init, randomArray, saveNpy, shutdown } from '../../lib/index.js';
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     'big-shapes': { type: 'string', default: '1000000000x50,500000000x100' },
     'spark-solvers': { type: 'string' },
+    merge: { type: 'boolean', default: false },
   },
 });
 
@@ -236,10 +239,24 @@ async function big(results: Result[]): Promise<void> {
 }
 
 const started = new Date();
-const results: Result[] = [];
-if (!values['big-only']) await ladder(results);
-if (values.big || values['big-only']) await big(results);
+const measured: Result[] = [];
+if (!values['big-only']) await ladder(measured);
+if (values.big || values['big-only']) await big(measured);
 
+/** Results of the previous run (with --merge) that this one did not measure again, then this run's. */
+async function merged(): Promise<{ results: Result[]; previousRuns: unknown[] }> {
+  const path = `${resultsDir}/kmeans.json`;
+  if (!values.merge || !existsSync(path)) return { results: measured, previousRuns: [] };
+  const prev = JSON.parse(await readFile(path, 'utf8')) as { started: string; config: unknown; results: Result[]; previousRuns?: unknown[] };
+  const id = (r: Result): string => `${r.system}|${r.n}|${r.d}|${r.k}|${r.recomputeOnly === true}`;
+  const now = new Set(measured.map(id));
+  return {
+    results: [...prev.results.filter((r) => !now.has(id(r))), ...measured],
+    previousRuns: [...(prev.previousRuns ?? []), { started: prev.started, config: prev.config }],
+  };
+}
+
+const { results, previousRuns } = await merged();
 await mkdir(resultsDir, { recursive: true });
 const doc = {
   bench: 'kmeans',
@@ -247,6 +264,7 @@ const doc = {
   seconds: (Date.now() - started.getTime()) / 1000,
   machine: { cpus: availableParallelism(), model: cpus()[0]?.model, memoryGiB: totalmem() / 2 ** 30, node: process.version },
   config: { quick, sizes, d: D, ks, iters, tol: 0, workers, timeoutS, data: 'uniform [0, 1), seed 20200626, float64 .npy', init: 'first k rows (Spark MLlib: initMode random, seed 1)', timing: '(T(1 + iters) - T(1)) / iters' },
+  previousRuns,
   results,
 };
 await writeFile(`${resultsDir}/kmeans.json`, `${JSON.stringify(doc, null, 2)}\n`);
