@@ -481,90 +481,101 @@ static size_t exact_argmin(const double *x, const double *c, const double *cn, s
   return bj;
 }
 
-typedef int32_t v_i32 __attribute__((vector_size(32)));
-
-/* Lanewise two smallest (m1 < or = m2) and the index of the smallest, for top2_f32. */
-typedef struct {
-  v_f32 m1, m2;
-  v_i32 i1;
-} top2_lanes;
-
-static inline __attribute__((always_inline)) void top2_push(top2_lanes *t, v_f32 v, v_i32 idx) {
-  v_i32 lt = v < t->m1, lt2 = v < t->m2;
-  t->m2 = (v_f32)((lt & (v_i32)t->m1) | (~lt & ((lt2 & (v_i32)v) | (~lt2 & (v_i32)t->m2))));
-  t->m1 = (v_f32)((lt & (v_i32)v) | (~lt & (v_i32)t->m1));
-  t->i1 = (lt & idx) | (~lt & t->i1);
-}
-
-/* b's lanes pushed into a: the two smallest of the four, the index of the smallest. */
-static inline __attribute__((always_inline)) void top2_merge(top2_lanes *a, const top2_lanes *b) {
-  v_i32 lt = b->m1 < a->m1;
-  v_f32 hi = (v_f32)((lt & (v_i32)a->m1) | (~lt & (v_i32)b->m1)); /* the larger of the two smallest */
-  v_i32 lt2 = a->m2 < b->m2;
-  v_f32 m2 = (v_f32)((lt2 & (v_i32)a->m2) | (~lt2 & (v_i32)b->m2));
-  v_i32 lt3 = hi < m2;
-  a->m2 = (v_f32)((lt3 & (v_i32)hi) | (~lt3 & (v_i32)m2));
-  a->m1 = (v_f32)((lt & (v_i32)b->m1) | (~lt & (v_i32)a->m1));
-  a->i1 = (lt & b->i1) | (~lt & a->i1);
-}
-
 /*
- * The smallest and second smallest of v_j = cn[j] + s[j] (float32, j < k) and an index of the smallest
- * (any one, on ties: a tie leaves the second equal to the smallest). Four sets of eight lanes keep their
- * two smallest, so that the comparisons of consecutive vectors do not wait for each other.
+ * top2_f32##SUFFIX(s, cn, k, &b1, &b2, &bj): the smallest and second smallest of v_j = cn[j] + s[j]
+ * (float32, j < k) and an index of the smallest (any one, on ties: a tie leaves the second equal to the
+ * smallest). Four sets of vector lanes (VF: float, VI: int32, L lanes) keep their two smallest, so that the
+ * comparisons of consecutive vectors do not wait for each other; the sets are merged, then the lanes.
  */
-static inline __attribute__((always_inline)) void top2_f32(const float *s, const float *cn, size_t k, float *b1, float *b2, size_t *bj) {
-  const float inf = 1.0f / 0.0f;
-  const v_f32 infs = {inf, inf, inf, inf, inf, inf, inf, inf};
-  top2_lanes t[4];
-  for (int q = 0; q < 4; q++) t[q] = (top2_lanes){infs, infs, {0}};
-  v_i32 idx = {0, 1, 2, 3, 4, 5, 6, 7};
-  size_t j = 0;
-  for (; j + 32 <= k; j += 32) {
-    for (int q = 0; q < 4; q++) {
-      v_f32 a, b;
-      memcpy(&a, s + j + 8 * q, sizeof a);
-      memcpy(&b, cn + j + 8 * q, sizeof b);
-      top2_push(&t[q], a + b, idx + (int32_t)(8 * q));
-    }
-    idx += 32;
+#define TOP2_IMPL(SUFFIX, ATTR, VF, VI, L)                                                                     \
+  typedef struct {                                                                                             \
+    VF m1, m2;                                                                                                 \
+    VI i1;                                                                                                     \
+  } top2_lanes##SUFFIX;                                                                                        \
+  ATTR static inline __attribute__((always_inline)) void top2_push##SUFFIX(top2_lanes##SUFFIX *t, VF v, VI idx) { \
+    VI lt = v < t->m1, lt2 = v < t->m2;                                                                        \
+    t->m2 = (VF)((lt & (VI)t->m1) | (~lt & ((lt2 & (VI)v) | (~lt2 & (VI)t->m2))));                            \
+    t->m1 = (VF)((lt & (VI)v) | (~lt & (VI)t->m1));                                                            \
+    t->i1 = (lt & idx) | (~lt & t->i1);                                                                        \
+  }                                                                                                            \
+  /* b's lanes pushed into a: the two smallest of the four, the index of the smallest. */                    \
+  ATTR static inline __attribute__((always_inline)) void top2_merge##SUFFIX(top2_lanes##SUFFIX *a, const top2_lanes##SUFFIX *b) { \
+    VI lt = b->m1 < a->m1;                                                                                     \
+    VF hi = (VF)((lt & (VI)a->m1) | (~lt & (VI)b->m1)); /* the larger of the two smallest */                   \
+    VI lt2 = a->m2 < b->m2;                                                                                    \
+    VF m2 = (VF)((lt2 & (VI)a->m2) | (~lt2 & (VI)b->m2));                                                      \
+    VI lt3 = hi < m2;                                                                                          \
+    a->m2 = (VF)((lt3 & (VI)hi) | (~lt3 & (VI)m2));                                                            \
+    a->m1 = (VF)((lt & (VI)b->m1) | (~lt & (VI)a->m1));                                                        \
+    a->i1 = (lt & b->i1) | (~lt & a->i1);                                                                      \
+  }                                                                                                            \
+  ATTR static inline __attribute__((always_inline)) void top2_f32##SUFFIX(const float *s, const float *cn, size_t k, float *b1, float *b2, size_t *bj) { \
+    const float inf = 1.0f / 0.0f;                                                                             \
+    VF infs;                                                                                                   \
+    VI idx;                                                                                                    \
+    for (int l = 0; l < L; l++) infs[l] = inf, idx[l] = l;                                                     \
+    top2_lanes##SUFFIX t[4];                                                                                   \
+    for (int q = 0; q < 4; q++) t[q] = (top2_lanes##SUFFIX){infs, infs, idx - idx};                           \
+    size_t j = 0;                                                                                              \
+    for (; j + 4 * L <= k; j += 4 * L) {                                                                       \
+      for (int q = 0; q < 4; q++) {                                                                            \
+        VF a, b;                                                                                               \
+        memcpy(&a, s + j + L * q, sizeof a);                                                                   \
+        memcpy(&b, cn + j + L * q, sizeof b);                                                                  \
+        top2_push##SUFFIX(&t[q], a + b, idx + (int32_t)(L * q));                                               \
+      }                                                                                                        \
+      idx += 4 * L;                                                                                            \
+    }                                                                                                          \
+    for (; j + L <= k; j += L) {                                                                               \
+      VF a, b;                                                                                                 \
+      memcpy(&a, s + j, sizeof a);                                                                             \
+      memcpy(&b, cn + j, sizeof b);                                                                            \
+      top2_push##SUFFIX(&t[0], a + b, idx);                                                                    \
+      idx += L;                                                                                                \
+    }                                                                                                          \
+    top2_merge##SUFFIX(&t[0], &t[1]);                                                                          \
+    top2_merge##SUFFIX(&t[2], &t[3]);                                                                          \
+    top2_merge##SUFFIX(&t[0], &t[2]);                                                                          \
+    float f1 = inf, f2 = inf;                                                                                  \
+    size_t fj = 0;                                                                                             \
+    for (int l = 0; l < L; l++) {                                                                              \
+      float m1 = t[0].m1[l], m2 = t[0].m2[l];                                                                  \
+      if (m1 < f1) {                                                                                           \
+        f2 = f1 < m2 ? f1 : m2;                                                                                \
+        f1 = m1;                                                                                               \
+        fj = (size_t)t[0].i1[l];                                                                               \
+      } else if (m1 < f2) {                                                                                    \
+        f2 = m1;                                                                                               \
+      }                                                                                                        \
+    }                                                                                                          \
+    for (; j < k; j++) {                                                                                       \
+      float v = s[j] + cn[j];                                                                                  \
+      if (v < f1) {                                                                                            \
+        f2 = f1;                                                                                               \
+        f1 = v;                                                                                                \
+        fj = j;                                                                                                \
+      } else if (v < f2) {                                                                                     \
+        f2 = v;                                                                                                \
+      }                                                                                                        \
+    }                                                                                                          \
+    *b1 = f1;                                                                                                  \
+    *b2 = f2;                                                                                                  \
+    *bj = fj;                                                                                                  \
   }
-  for (; j + 8 <= k; j += 8) {
-    v_f32 a, b;
-    memcpy(&a, s + j, sizeof a);
-    memcpy(&b, cn + j, sizeof b);
-    top2_push(&t[0], a + b, idx);
-    idx += 8;
-  }
-  top2_merge(&t[0], &t[1]);
-  top2_merge(&t[2], &t[3]);
-  top2_merge(&t[0], &t[2]);
-  float f1 = inf, f2 = inf;
-  size_t fj = 0;
-  for (int l = 0; l < 8; l++) {
-    float m1 = t[0].m1[l], m2 = t[0].m2[l];
-    if (m1 < f1) {
-      f2 = f1 < m2 ? f1 : m2;
-      f1 = m1;
-      fj = (size_t)t[0].i1[l];
-    } else if (m1 < f2) {
-      f2 = m1;
-    }
-  }
-  for (; j < k; j++) {
-    float v = s[j] + cn[j];
-    if (v < f1) {
-      f2 = f1;
-      f1 = v;
-      fj = j;
-    } else if (v < f2) {
-      f2 = v;
-    }
-  }
-  *b1 = f1;
-  *b2 = f2;
-  *bj = fj;
+
+typedef int32_t v_i32 __attribute__((vector_size(32)));
+/* 32-byte lanes, inlined into the mixed step (and so compiled for each of its targets). */
+TOP2_IMPL(, , v_f32, v_i32, 8)
+#ifdef HAVE_AVX512_PATH
+typedef int32_t v16_i32 __attribute__((vector_size(64)));
+TOP2_IMPL(_inline512, AVX512, v16_f32, v16_i32, 16)
+/* 64-byte lanes where avx512() says so: a call per row from the mixed step, which is built for AVX2 at most. */
+AVX512 static void top2_f32_512(const float *s, const float *cn, size_t k, float *b1, float *b2, size_t *bj) {
+  top2_f32_inline512(s, cn, k, b1, b2, bj);
 }
+#else
+#define top2_f32_512 top2_f32
+#endif
 
 /* Returns 0, 1 when the centers are out of the float32 range (the caller takes the float64 path), -1 out of memory. */
 MULTIVERSION static int kmeans_mixed_f64(const double *x, size_t n, size_t d, const double *c, size_t k, int32_t *labels,
@@ -594,6 +605,7 @@ MULTIVERSION static int kmeans_mixed_f64(const double *x, size_t n, size_t d, co
   cmax = sqrt(cnmax);
   const double u = 0x1p-24, dd = (double)d;
   const double eps = dd * u / (1 - dd * u) * (1 + u) * (1 + u) + 2 * u + u * u;
+  const int wide = WIDE_SCORES;
   double inertia = 0;
   for (size_t r0 = 0; r0 < n; r0 += chunk) {
     size_t rows = n - r0 < chunk ? n - r0 : chunk;
@@ -613,7 +625,11 @@ MULTIVERSION static int kmeans_mixed_f64(const double *x, size_t n, size_t d, co
         bj = exact_argmin(xi, c, cn, d, NULL, k);
       } else {
         float b1, b2;
-        top2_f32(si, cnf, k, &b1, &b2, &bj);
+        if (wide) {
+          top2_f32_512(si, cnf, k, &b1, &b2, &bj);
+        } else {
+          top2_f32(si, cnf, k, &b1, &b2, &bj);
+        }
         /*
          * Twice the score bound, the float32 roundings of cn and of the sums v_j (within 2u of
          * cnmax + 2 ||x|| cmax each), and a float64 allowance for cn and ||x||.

@@ -229,8 +229,9 @@ for (const name of registeredBackends()) {
           for (const [n, d, k, seed] of [[1003, 100, 8, 5], [37, 16, 9, 6], [45, 17, 32, 7], [9, 8, 16, 8], [70, 24, 17, 9]] as const) {
             checkKmeansStep(kern, ctor, n, d, k, seed);
           }
-          // Many centers: float64 data takes float32 scores checked against their error bound.
-          for (const [n, d, k, seed] of [[901, 100, 64, 11], [333, 7, 200, 12], [50, 1, 70, 13]] as const) {
+          // Many centers: float64 data takes float32 scores checked against their error bound; k covers whole
+          // and partial groups of four vectors, single vectors and scalar tails in 8 and 16 lanes.
+          for (const [n, d, k, seed] of [[901, 100, 64, 11], [333, 7, 200, 12], [50, 1, 70, 13], [211, 20, 100, 15]] as const) {
             checkKmeansStep(kern, ctor, n, d, k, seed);
           }
         });
