@@ -70,12 +70,15 @@ function report(fields: { n: number; d: number; k: number; secondsPerIter: numbe
 }
 
 /**
- * Default blocking of in-memory data: one row block per worker, as Spark's data frame gets one partition
- * per core here, so that every pass is one task per worker (each extra task costs the driver a few
- * hundred microseconds of a core the workers need at small sizes); blocks stay under 512 MiB.
+ * Default blocking of in-memory data: as few row blocks as the 512 MiB cap on a block allows, in a
+ * multiple of the worker count so that every worker holds the same number of rows (with one block per
+ * worker, as Spark's data frame gets one partition per core here, every pass is one task per worker: each
+ * extra task costs the driver a few hundred microseconds of a core the workers need at small sizes).
  */
 function inMemoryBlockRows(n: number, d: number): number {
-  return Math.max(1, Math.min(Math.ceil(n / workers), Math.floor((512 << 20) / (8 * Math.max(1, d)))));
+  const perWorker = Math.ceil(n / workers);
+  const blocksPerWorker = Math.max(1, Math.ceil((perWorker * 8 * Math.max(1, d)) / (512 << 20)));
+  return Math.max(1, Math.ceil(perWorker / blocksPerWorker));
 }
 
 /** Shape of a float64 .npy file and its first `k` rows, read in this process (no tasks). */
