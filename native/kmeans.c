@@ -40,12 +40,9 @@ typedef float v_f32 __attribute__((vector_size(32)));
 #define CBLOCK(T) (2 * VLEN(T))
 
 /* Rows per chunk: the chunk's rows and scores should stay in L2 (~1 MiB), with >= 64 rows per GEMM call. */
-#ifndef CHUNK_BYTES
-#define CHUNK_BYTES ((size_t)1 << 20)
-#endif
 static size_t chunk_rows(size_t d, size_t k, size_t elem) {
   size_t per_row = (d + k) * elem;
-  size_t rows = CHUNK_BYTES / (per_row ? per_row : 1);
+  size_t rows = ((size_t)1 << 20) / (per_row ? per_row : 1);
   return rows < 64 ? 64 : rows > 4096 ? 4096 : rows;
 }
 
