@@ -156,12 +156,14 @@ function fmt(s: number | undefined): string {
 }
 
 function table(results: readonly Result[]): string {
-  const names = [...new Set(results.filter((r) => r.system !== 'dislib-ts').map((r) => r.system))];
+  // Peers in their fixed order and rows by size then k, however a merged run listed them.
+  const order = peers.flatMap((p) => p.reports);
+  const names = [...new Set(results.filter((r) => r.system !== 'dislib-ts').map((r) => r.system))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   const head = ['n', 'k', 'dislib-ts s/iter', 'GFLOP/s', ...names.map((s) => `${s} s/iter (x)`)];
   const rows: string[][] = [];
-  const keys = [...new Set(results.map((r) => `${r.n}|${r.k}`))];
-  for (const key of keys) {
-    const [n, k] = key.split('|').map(Number) as [number, number];
+  const keys = [...new Set(results.map((r) => `${r.n}|${r.k}`))].map((key) => key.split('|').map(Number) as [number, number]);
+  keys.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  for (const [n, k] of keys) {
     const here = results.filter((r) => r.n === n && r.k === k);
     const ours = here.find((r) => r.system === 'dislib-ts');
     const cell = (r: Result | undefined): string => {
