@@ -24,7 +24,7 @@ export {
   type FuturesOf,
 } from './api.js';
 export type { Transition, TaskState } from './scheduler.js';
-export { encode, decode, CodecError, type Encoded, type TypedArray, type TypedArrayName } from './codec.js';
+export { encode, decode, CodecError, type Encoded, type EncodeHooks, type EncodeResult, type DecodeHooks, type TypedArray, type TypedArrayName } from './codec.js';
 export type {
   TaskOptions,
   DefineTaskOptions,

@@ -79,6 +79,7 @@ export async function withCluster<T>(options: WithClusterOptions, fn: () => Prom
     const left = workerChildren();
     if (left.length > 0) {
       for (const pid of left) process.kill(pid, 'SIGKILL');
+      // eslint-disable-next-line no-unsafe-finally -- a surviving worker fails the test even when fn failed
       throw new Error(`withCluster: worker processes ${left.join(', ')} survived shutdown`);
     }
   }
