@@ -7,7 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KMeans, Random, loadTxtFile, shutdown } from '../lib/index.js';
+import { KMeans, Random, loadTxtFile, shutdown } from 'dislib-ts';
 
 /** Writes `n` points around three centers as a two-column CSV (the data of the example). */
 async function writeBlobs(path: string, n: number): Promise<void> {
