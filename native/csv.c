@@ -18,8 +18,8 @@
  * general path (scan_number and parse_rows), which owns every error report; both paths give the same value
  * for every field they both accept, so which one ran never shows.
  * Fields are split exactly at the delimiter; spaces and tabs around a field are ignored. A line's content
- * ends at its first comment marker, if any (a line with one goes through the general path; text without
- * markers pays one memmem per marker). With usecols, a line's field starts are found first and only the
+ * ends at its first comment marker, if any (a line with one goes through the general path; a line the
+ * optimistic path takes is only searched for markers that could start inside a number). With usecols, a line's field starts are found first and only the
  * fields named are scanned, on the general path. Malformed input gives a failure object (ragged /
  * non-numeric / empty / usecols with 1-based line and column), never an exception.
  */
@@ -469,27 +469,23 @@ static size_t count_fields(const uint8_t *p, const uint8_t *ce, uint8_t delim) {
 
 /*
  * The comment markers of one parse (numpy.loadtxt's `comments`): a line's content ends at the first marker
- * in it. next[k] is the first occurrence of marker k at or after the last position asked about (or e; NULL:
- * not searched yet), found with memmem and kept until the parse passes it, so text without a marker costs
- * one search per marker.
+ * in it. fast_safe: no marker starts with a byte the optimistic path accepts (digits, . + - e E, the
+ * delimiter, CR, LF), so a line it accepts holds no marker and needs no search: text without markers
+ * costs nothing more. Other lines are searched, each within itself.
  */
 typedef struct {
   size_t n;
   const uint8_t **pat;
   size_t *len;
-  const uint8_t **next;
-  const uint8_t *e;
+  int fast_safe;
 } comment_set;
 
-/* The first marker at or after p, or e when none. */
-static const uint8_t *next_comment(comment_set *c, const uint8_t *p) {
-  const uint8_t *best = c->e;
+/* The first marker in the line [p, le), or NULL. */
+static const uint8_t *line_comment(const comment_set *c, const uint8_t *p, const uint8_t *le) {
+  const uint8_t *best = NULL;
   for (size_t k = 0; k < c->n; k++) {
-    if (!c->next[k] || c->next[k] < p) {
-      const uint8_t *m = memmem(p, (size_t)(c->e - p), c->pat[k], c->len[k]);
-      c->next[k] = m ? m : c->e;
-    }
-    if (c->next[k] < best) best = c->next[k];
+    const uint8_t *m = memmem(p, (size_t)((best ? best : le) - p), c->pat[k], c->len[k]);
+    if (m) best = m;
   }
   return best;
 }
@@ -502,21 +498,21 @@ static inline const uint8_t *cut_at(const uint8_t *p, const uint8_t *mk) { retur
  * markers of cm (NULL: none). Blank lines are allowed only at the end of the range. Returns the number of
  * rows, or SIZE_MAX with *fail filled in.
  */
-static size_t parse_rows(const uint8_t *p, const uint8_t *e, uint8_t delim, size_t cols, comment_set *cm, double *out, csv_failure *fail) {
+static inline __attribute__((always_inline)) size_t parse_rows_with(const uint8_t *p, const uint8_t *e, uint8_t delim, size_t cols,
+                                                                     const comment_set *cm, double *out, csv_failure *fail) {
   size_t rows = 0, line = 0, blank_line = 0;
   while (p < e) {
     line++;
-    const uint8_t *mk = cm ? next_comment(cm, p) : e;
     if (!blank_line) {
       const uint8_t *next = fast_line(p, e, delim, cols, out + rows * cols);
-      if (next && mk >= next) { /* no marker in the line: the optimistic parse holds */
+      if (next && (!cm || cm->fast_safe || !line_comment(cm, p, next))) { /* no marker in the line */
         rows++;
         p = next;
         continue;
       }
     }
-    const uint8_t *ce, *le = line_end(p, e, &ce);
-    if (mk < le) ce = cut_at(p, mk);
+    const uint8_t *ce, *le = line_end(p, e, &ce), *mk = cm ? line_comment(cm, p, le) : NULL;
+    if (mk) ce = cut_at(p, mk);
     if (line_is_blank(p, ce, delim)) {
       if (!blank_line) blank_line = line;
       p = le + 1;
@@ -563,11 +559,16 @@ static size_t parse_rows(const uint8_t *p, const uint8_t *e, uint8_t delim, size
   return rows;
 }
 
+/* parse_rows_with, compiled apart for text without markers (cm NULL): the hot loop as if comments did not exist. */
+static size_t parse_rows(const uint8_t *p, const uint8_t *e, uint8_t delim, size_t cols, const comment_set *cm, double *out, csv_failure *fail) {
+  return cm ? parse_rows_with(p, e, delim, cols, cm, out, fail) : parse_rows_with(p, e, delim, cols, NULL, out, fail);
+}
+
 /*
  * parse_rows with usecols: the fields use[0..nuse) of each line (negative: from the line's end), the
  * others unparsed and any number of fields per line. *oom is set when the field table cannot grow.
  */
-static size_t parse_rows_use(const uint8_t *p, const uint8_t *e, uint8_t delim, const int32_t *use, size_t nuse, comment_set *cm, double *out,
+static size_t parse_rows_use(const uint8_t *p, const uint8_t *e, uint8_t delim, const int32_t *use, size_t nuse, const comment_set *cm, double *out,
                              csv_failure *fail, int *oom) {
   size_t rows = 0, line = 0, blank_line = 0, cap = 64;
   const uint8_t **starts = malloc(cap * sizeof *starts);
@@ -578,10 +579,8 @@ static size_t parse_rows_use(const uint8_t *p, const uint8_t *e, uint8_t delim, 
   while (p < e) {
     line++;
     const uint8_t *ce, *le = line_end(p, e, &ce);
-    if (cm) {
-      const uint8_t *mk = next_comment(cm, p);
-      if (mk < le) ce = cut_at(p, mk);
-    }
+    const uint8_t *mk = cm ? line_comment(cm, p, le) : NULL;
+    if (mk) ce = cut_at(p, mk);
     if (line_is_blank(p, ce, delim)) {
       if (!blank_line) blank_line = line;
       p = le + 1;
@@ -691,21 +690,25 @@ static size_t count_lf(const uint8_t *p, const uint8_t *e) {
   return n;
 }
 
+/* Whether the optimistic path accepts byte c inside a line (see fast_line). */
+static int fast_byte(uint8_t c, uint8_t delim) {
+  return is_digit(c) || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || c == delim || c == '\r' || c == '\n';
+}
+
 /* The markers of comments (packed: joined by LF) into *cm, backed by *mem (to free); false after throwing. */
-static bool comments_arg(napi_env env, const typed_arg *packed, const uint8_t *e, comment_set *cm, void **mem) {
+static bool comments_arg(napi_env env, const typed_arg *packed, uint8_t delim, comment_set *cm, void **mem) {
   const uint8_t *b = packed->data, *end = b + packed->length;
   size_t n = 1;
   for (const uint8_t *q = b; q < end; q++) n += *q == '\n';
-  *mem = malloc(n * (2 * sizeof(const uint8_t *) + sizeof(size_t)));
+  *mem = malloc(n * (sizeof(const uint8_t *) + sizeof(size_t)));
   if (!*mem) {
     throw_oom(env);
     return false;
   }
   cm->n = n;
   cm->pat = *mem;
-  cm->next = cm->pat + n;
-  cm->len = (size_t *)(void *)(cm->next + n);
-  cm->e = e;
+  cm->len = (size_t *)(void *)(cm->pat + n);
+  cm->fast_safe = 1;
   for (size_t k = 0; k < n; k++) {
     const uint8_t *nl = memchr(b, '\n', (size_t)(end - b));
     const uint8_t *me = nl ? nl : end;
@@ -715,14 +718,10 @@ static bool comments_arg(napi_env env, const typed_arg *packed, const uint8_t *e
     }
     cm->pat[k] = b;
     cm->len[k] = (size_t)(me - b);
+    if (fast_byte(*b, delim)) cm->fast_safe = 0;
     b = me + 1;
   }
   return true;
-}
-
-/* Forget where the markers were found: the next question may be about an earlier position. */
-static void comments_reset(comment_set *cm) {
-  for (size_t k = 0; k < cm->n; k++) cm->next[k] = NULL;
 }
 
 /*
@@ -748,12 +747,11 @@ napi_value k_parse_csv(napi_env env, napi_callback_info info) {
   comment_set comments, *cm = NULL;
   void *cm_mem = NULL;
   if (has_comments) {
-    if (!comments_arg(env, &packed, e, &comments, &cm_mem)) {
+    if (!comments_arg(env, &packed, (uint8_t)delim, &comments, &cm_mem)) {
       free(cm_mem);
       return NULL;
     }
     cm = &comments;
-    comments_reset(cm);
   }
   napi_value result = NULL;
 
@@ -768,14 +766,11 @@ napi_value k_parse_csv(napi_env env, napi_callback_info info) {
       goto done;
     }
     le = line_end(first, e, &ce);
-    if (cm) {
-      const uint8_t *mk = next_comment(cm, first);
-      if (mk < le) ce = cut_at(first, mk);
-    }
+    const uint8_t *mk = cm ? line_comment(cm, first, le) : NULL;
+    if (mk) ce = cut_at(first, mk);
     if (!line_is_blank(first, ce, (uint8_t)delim)) break;
     first = le + 1;
   }
-  if (cm) comments_reset(cm);
   size_t cols = has_use ? use.length : count_fields(first, ce, (uint8_t)delim), cap;
   if (!mul_size(env, lines, cols, &cap)) goto done;
   double *out;
