@@ -20,7 +20,7 @@ import type { TxtParseOptions, TxtRangeMeta } from './txt-range.js';
 export interface LoadTxtOptions {
   /** Field separator: one ASCII character that cannot occur in a number (not a digit, sign, `.`, `e`, quote or newline). Default `','`. */
   readonly delimiter?: string;
-  /** The first line is a header: skip it. Default false. */
+  /** The first line is a header: skip it (one line more than `skipRows`). Default false. */
   readonly skipHeader?: boolean;
   /** Element type of the blocks. Default `'float64'`. */
   readonly dtype?: DType;
