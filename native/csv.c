@@ -17,8 +17,11 @@
  * known before its value, so consecutive fields overlap in the CPU. Anything else sends the line through the
  * general path (scan_number and parse_rows), which owns every error report; both paths give the same value
  * for every field they both accept, so which one ran never shows.
- * Fields are split exactly at the delimiter; spaces and tabs around a field are ignored. Malformed input
- * gives a failure object (ragged / non-numeric / empty with 1-based line and column), never an exception.
+ * Fields are split exactly at the delimiter; spaces and tabs around a field are ignored. A line's content
+ * ends at its first comment marker, if any (a line with one goes through the general path; a line the
+ * optimistic path takes is only searched for markers that could start inside a number). With usecols, a line's field starts are found first and only the
+ * fields named are scanned, on the general path. Malformed input gives a failure object (ragged /
+ * non-numeric / empty / usecols with 1-based line and column), never an exception.
  */
 #define _GNU_SOURCE
 #include <locale.h>
@@ -465,22 +468,51 @@ static size_t count_fields(const uint8_t *p, const uint8_t *ce, uint8_t delim) {
 }
 
 /*
- * Parse [p, e) into out (capacity max_rows x cols, cols from the first non-blank line). Blank lines are
- * allowed only at the end of the range. Returns the number of rows, or SIZE_MAX with *fail filled in.
+ * The comment markers of one parse (numpy.loadtxt's `comments`): a line's content ends at the first marker
+ * in it. fast_safe: no marker starts with a byte the optimistic path accepts (digits, . + - e E, the
+ * delimiter, CR, LF), so a line it accepts holds no marker and needs no search: text without markers
+ * costs nothing more. Other lines are searched, each within itself.
  */
-static size_t parse_rows(const uint8_t *p, const uint8_t *e, uint8_t delim, size_t cols, double *out, csv_failure *fail) {
+typedef struct {
+  size_t n;
+  const uint8_t **pat;
+  size_t *len;
+  int fast_safe;
+} comment_set;
+
+/* The first marker in the line [p, le), or NULL. */
+static const uint8_t *line_comment(const comment_set *c, const uint8_t *p, const uint8_t *le) {
+  const uint8_t *best = NULL;
+  for (size_t k = 0; k < c->n; k++) {
+    const uint8_t *m = memmem(p, (size_t)((best ? best : le) - p), c->pat[k], c->len[k]);
+    if (m) best = m;
+  }
+  return best;
+}
+
+/* Where the content of a line cut at marker mk ends: before mk, and before a CR right before it (as before an LF). */
+static inline const uint8_t *cut_at(const uint8_t *p, const uint8_t *mk) { return mk > p && mk[-1] == '\r' ? mk - 1 : mk; }
+
+/*
+ * Parse [p, e) into out (capacity max_rows x cols, cols from the first non-blank line), lines cut at the
+ * markers of cm (NULL: none). Blank lines are allowed only at the end of the range. Returns the number of
+ * rows, or SIZE_MAX with *fail filled in.
+ */
+static inline __attribute__((always_inline)) size_t parse_rows_with(const uint8_t *p, const uint8_t *e, uint8_t delim, size_t cols,
+                                                                     const comment_set *cm, double *out, csv_failure *fail) {
   size_t rows = 0, line = 0, blank_line = 0;
   while (p < e) {
     line++;
     if (!blank_line) {
       const uint8_t *next = fast_line(p, e, delim, cols, out + rows * cols);
-      if (next) {
+      if (next && (!cm || cm->fast_safe || !line_comment(cm, p, next))) { /* no marker in the line */
         rows++;
         p = next;
         continue;
       }
     }
-    const uint8_t *ce, *le = line_end(p, e, &ce);
+    const uint8_t *ce, *le = line_end(p, e, &ce), *mk = cm ? line_comment(cm, p, le) : NULL;
+    if (mk) ce = cut_at(p, mk);
     if (line_is_blank(p, ce, delim)) {
       if (!blank_line) blank_line = line;
       p = le + 1;
@@ -524,6 +556,92 @@ static size_t parse_rows(const uint8_t *p, const uint8_t *e, uint8_t delim, size
     rows++;
     p = le + 1;
   }
+  return rows;
+}
+
+/* parse_rows_with, compiled apart for text without markers (cm NULL): the hot loop as if comments did not exist. */
+static size_t parse_rows(const uint8_t *p, const uint8_t *e, uint8_t delim, size_t cols, const comment_set *cm, double *out, csv_failure *fail) {
+  return cm ? parse_rows_with(p, e, delim, cols, cm, out, fail) : parse_rows_with(p, e, delim, cols, NULL, out, fail);
+}
+
+/*
+ * parse_rows with usecols: the fields use[0..nuse) of each line (negative: from the line's end), the
+ * others unparsed and any number of fields per line. *oom is set when the field table cannot grow.
+ */
+static size_t parse_rows_use(const uint8_t *p, const uint8_t *e, uint8_t delim, const int32_t *use, size_t nuse, const comment_set *cm, double *out,
+                             csv_failure *fail, int *oom) {
+  size_t rows = 0, line = 0, blank_line = 0, cap = 64;
+  const uint8_t **starts = malloc(cap * sizeof *starts);
+  if (!starts) {
+    *oom = 1;
+    return SIZE_MAX;
+  }
+  while (p < e) {
+    line++;
+    const uint8_t *ce, *le = line_end(p, e, &ce);
+    const uint8_t *mk = cm ? line_comment(cm, p, le) : NULL;
+    if (mk) ce = cut_at(p, mk);
+    if (line_is_blank(p, ce, delim)) {
+      if (!blank_line) blank_line = line;
+      p = le + 1;
+      continue;
+    }
+    if (blank_line) {
+      field_failure(fail, blank_line, 1, p, p);
+      snprintf(fail->found, sizeof fail->found, "a blank line");
+      rows = SIZE_MAX;
+      break;
+    }
+    size_t nf = 0;
+    starts[nf++] = p;
+    for (const uint8_t *q = p; q < ce; q++) {
+      if (*q != delim) continue;
+      if (nf == cap) {
+        const uint8_t **grown = realloc(starts, 2 * cap * sizeof *starts);
+        if (!grown) {
+          *oom = 1;
+          free(starts);
+          return SIZE_MAX;
+        }
+        starts = grown;
+        cap *= 2;
+      }
+      starts[nf++] = q + 1;
+    }
+    double *row = out + rows * nuse;
+    size_t j = 0;
+    for (; j < nuse; j++) {
+      int64_t u = use[j], f = u < 0 ? u + (int64_t)nf : u;
+      if (f < 0 || f >= (int64_t)nf) {
+        fail->error = "usecols";
+        fail->line = line;
+        fail->column = j + 1;
+        snprintf(fail->expected, sizeof fail->expected, "a field at index %d", (int)u);
+        snprintf(fail->found, sizeof fail->found, "%zu field%s", nf, nf == 1 ? "" : "s");
+        break;
+      }
+      const uint8_t *fe = (size_t)f + 1 < nf ? starts[f + 1] - 1 : ce, *q = starts[f];
+      while (q < fe && is_blank(*q, delim)) q++;
+      double v;
+      const uint8_t *ne = scan_number(q, fe, &v);
+      if (ne) {
+        while (ne < fe && is_blank(*ne, delim)) ne++;
+      }
+      if (ne != fe) {
+        while (fe > q && is_blank(fe[-1], delim)) fe--;
+        field_failure(fail, line, (size_t)f + 1, q, fe);
+        break;
+      }
+      row[j] = v;
+    }
+    if (j < nuse) {
+      rows = SIZE_MAX;
+      break;
+    }
+    rows++;
+    p = le + 1;
+  }
+  free(starts);
   return rows;
 }
 
@@ -572,20 +690,70 @@ static size_t count_lf(const uint8_t *p, const uint8_t *e) {
   return n;
 }
 
-/* parseCsv(bytes, start, end, delimiter) -> { values, rows, cols } | { error, line, column, expected, found } */
+/* Whether the optimistic path accepts byte c inside a line (see fast_line). */
+static int fast_byte(uint8_t c, uint8_t delim) {
+  return is_digit(c) || c == '.' || c == '+' || c == '-' || c == 'e' || c == 'E' || c == delim || c == '\r' || c == '\n';
+}
+
+/* The markers of comments (packed: joined by LF) into *cm, backed by *mem (to free); false after throwing. */
+static bool comments_arg(napi_env env, const typed_arg *packed, uint8_t delim, comment_set *cm, void **mem) {
+  const uint8_t *b = packed->data, *end = b + packed->length;
+  size_t n = 1;
+  for (const uint8_t *q = b; q < end; q++) n += *q == '\n';
+  *mem = malloc(n * (sizeof(const uint8_t *) + sizeof(size_t)));
+  if (!*mem) {
+    throw_oom(env);
+    return false;
+  }
+  cm->n = n;
+  cm->pat = *mem;
+  cm->len = (size_t *)(void *)(cm->pat + n);
+  cm->fast_safe = 1;
+  for (size_t k = 0; k < n; k++) {
+    const uint8_t *nl = memchr(b, '\n', (size_t)(end - b));
+    const uint8_t *me = nl ? nl : end;
+    if (me == b) {
+      throw_error(env, "parseCsv: comment markers must not be empty");
+      return false;
+    }
+    cm->pat[k] = b;
+    cm->len[k] = (size_t)(me - b);
+    if (fast_byte(*b, delim)) cm->fast_safe = 0;
+    b = me + 1;
+  }
+  return true;
+}
+
+/*
+ * parseCsv(bytes, start, end, delimiter, comments?, usecols?) -> { values, rows, cols } | { error, line, column, expected, found }
+ * comments: a Uint8Array of the markers joined by LF; usecols: a non-empty Int32Array.
+ */
 napi_value k_parse_csv(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
+  napi_value argv[6];
   size_t start, end, delim;
-  typed_arg bytes;
-  if (!args_get(env, info, 4, argv) || !arg_dim(env, argv[1], "start", &start) || !arg_dim(env, argv[2], "end", &end) ||
+  typed_arg bytes, packed, use = {0};
+  if (!args_get(env, info, 6, argv) || !arg_dim(env, argv[1], "start", &start) || !arg_dim(env, argv[2], "end", &end) ||
       !arg_dim(env, argv[3], "delimiter", &delim) || !arg_typed(env, argv[0], "bytes", napi_uint8_array, end, &bytes)) {
     return NULL;
   }
   if (start > end) return throw_error(env, "parseCsv: start must not exceed end");
   if (delim > 255 || delim == '\n' || delim == '\r') return throw_error(env, "parseCsv: delimiter must be a byte other than CR/LF");
+  bool has_comments = !arg_is_absent(env, argv[4]), has_use = !arg_is_absent(env, argv[5]);
+  if (has_comments && !arg_typed(env, argv[4], "comments", napi_uint8_array, 1, &packed)) return NULL;
+  if (has_use && !arg_typed(env, argv[5], "usecols", napi_int32_array, 1, &use)) return NULL;
   pthread_once(&c_locale_once, init_c_locale); /* addons may be loaded by several worker_threads */
   if (!c_locale) return throw_oom(env);
   const uint8_t *p = (const uint8_t *)bytes.data + start, *e = (const uint8_t *)bytes.data + end;
+  comment_set comments, *cm = NULL;
+  void *cm_mem = NULL;
+  if (has_comments) {
+    if (!comments_arg(env, &packed, (uint8_t)delim, &comments, &cm_mem)) {
+      free(cm_mem);
+      return NULL;
+    }
+    cm = &comments;
+  }
+  napi_value result = NULL;
 
   /* Columns come from the first non-blank line; rows are bounded by the number of lines. */
   const uint8_t *first = p, *ce, *le;
@@ -594,27 +762,42 @@ napi_value k_parse_csv(napi_env env, napi_callback_info info) {
     if (first >= e) {
       double *none;
       napi_value empty = new_f64(env, 0, &none);
-      return empty ? result_object(env, empty, 0, 0) : NULL;
+      result = empty ? result_object(env, empty, 0, 0) : NULL;
+      goto done;
     }
     le = line_end(first, e, &ce);
+    const uint8_t *mk = cm ? line_comment(cm, first, le) : NULL;
+    if (mk) ce = cut_at(first, mk);
     if (!line_is_blank(first, ce, (uint8_t)delim)) break;
     first = le + 1;
   }
-  size_t cols = count_fields(first, ce, (uint8_t)delim), cap;
-  if (!mul_size(env, lines, cols, &cap)) return NULL;
+  size_t cols = has_use ? use.length : count_fields(first, ce, (uint8_t)delim), cap;
+  if (!mul_size(env, lines, cols, &cap)) goto done;
   double *out;
   napi_value values = new_f64(env, cap, &out);
-  if (!values) return NULL;
+  if (!values) goto done;
   csv_failure fail;
-  size_t rows = parse_rows(p, e, (uint8_t)delim, cols, out, &fail);
-  if (rows == SIZE_MAX) return failure_object(env, &fail);
+  int oom = 0;
+  size_t rows = has_use ? parse_rows_use(p, e, (uint8_t)delim, use.data, cols, cm, out, &fail, &oom)
+                        : parse_rows(p, e, (uint8_t)delim, cols, cm, out, &fail);
+  if (oom) {
+    throw_oom(env);
+    goto done;
+  }
+  if (rows == SIZE_MAX) {
+    result = failure_object(env, &fail);
+    goto done;
+  }
   if (rows * cols != cap) {
     /* Blank trailing lines: return an exact-size array so no caller sees the spare capacity. */
     double *exact;
     napi_value trimmed = new_f64(env, rows * cols, &exact);
-    if (!trimmed) return NULL;
+    if (!trimmed) goto done;
     memcpy(exact, out, rows * cols * sizeof(double));
     values = trimmed;
   }
-  return result_object(env, values, rows, cols);
+  result = result_object(env, values, rows, cols);
+done:
+  free(cm_mem);
+  return result;
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { ParameterError, ShapeError } from '../errors.js';
-import type { FloatArray } from './types.js';
+import type { CsvParseOptions, FloatArray } from './types.js';
 
 /** A dimension: an integer in [0, max] (default 2^53 - 1), or a ParameterError naming it. */
 export function dim(name: string, v: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -73,8 +73,11 @@ export function finite(name: string, a: Float64Array): Float64Array {
 /** Bytes that cannot separate fields because they end lines or belong to numbers. */
 const RESERVED_DELIMITERS = new Set(Array.from('\r\n0123456789+-.eE', (c) => c.charCodeAt(0)));
 
-/** Checks the arguments of `parseCsv`: bytes, a range `start <= end` inside them, a delimiter byte. */
-export function csvArgs(bytes: unknown, start: number, end: number, delimiter: number): Uint8Array {
+/**
+ * Checks the arguments of `parseCsv`: bytes, a range `start <= end` inside them, a delimiter byte, and
+ * the options (non-empty comment markers without CR or LF, a non-empty Int32Array of usecols).
+ */
+export function csvArgs(bytes: unknown, start: number, end: number, delimiter: number, options: CsvParseOptions = {}): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new ParameterError('bytes', 'expected a Uint8Array');
   dim('start', start);
   dim('end', end);
@@ -83,6 +86,14 @@ export function csvArgs(bytes: unknown, start: number, end: number, delimiter: n
   }
   if (!Number.isInteger(delimiter) || delimiter < 0 || delimiter > 255 || RESERVED_DELIMITERS.has(delimiter)) {
     throw new ParameterError('delimiter', `expected a byte that cannot occur in a number or end a line, got ${String(delimiter)}`);
+  }
+  const { comments, usecols } = options;
+  if (comments !== undefined) {
+    const ok = Array.isArray(comments) && comments.every((m) => m instanceof Uint8Array && m.length > 0 && !m.includes(10) && !m.includes(13));
+    if (!ok) throw new ParameterError('comments', 'expected an array of non-empty Uint8Arrays without CR or LF');
+  }
+  if (usecols !== undefined && !(usecols instanceof Int32Array && usecols.length > 0)) {
+    throw new ParameterError('usecols', 'expected a non-empty Int32Array');
   }
   return bytes;
 }

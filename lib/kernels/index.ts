@@ -11,7 +11,7 @@ import { nativeLoadError } from './native.js';
 import { registeredBackends, resolveKernels } from './registry.js';
 import type { BackendName, Kernels } from './types.js';
 
-export type { BackendName, CsvParseFailure, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
+export type { BackendName, CsvParseFailure, CsvParseOptions, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
 export { nativeLoadError, setBlasThreads } from './native.js';
 export { registeredBackends } from './registry.js';
 

@@ -26,7 +26,8 @@ interface NativeAddon {
   eigh(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } | number;
   cholesky(a: Float64Array, n: number): Float64Array | number;
   lstsq(a: Float64Array, m: number, n: number, b: Float64Array, r: number): Float64Array | number;
-  parseCsv: Kernels['parseCsv'];
+  /** `comments`: the markers joined by LF (no marker holds one). */
+  parseCsv(bytes: Uint8Array, start: number, end: number, delimiter: number, comments: Uint8Array | undefined, usecols: Int32Array | undefined): CsvParseResult | CsvParseFailure;
   uniformFill: Kernels['uniformFill'];
   setBlasThreads(n: number): void;
   getBlasThreads(): number;
@@ -164,9 +165,10 @@ function makeKernels(lib: NativeAddon): NativeKernels {
       );
     },
 
-    parseCsv(bytes, start, end, delimiter): CsvParseResult | CsvParseFailure {
-      csvArgs(bytes, start, end, delimiter);
-      return lib.parseCsv(bytes, start, end, delimiter);
+    parseCsv(bytes, start, end, delimiter, options = {}): CsvParseResult | CsvParseFailure {
+      csvArgs(bytes, start, end, delimiter, options);
+      const comments = options.comments?.length ? Buffer.concat(options.comments.flatMap((m, i) => (i === 0 ? [m] : [Buffer.from('\n'), m]))) : undefined;
+      return lib.parseCsv(bytes, start, end, delimiter, comments, options.usecols);
     },
 
     uniformFill(seed, row0, col0, rows, cols, out) {

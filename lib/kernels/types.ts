@@ -30,14 +30,30 @@ export interface CsvParseResult {
 
 /**
  * Where a CSV parse failed. 1-based line and column (column counts fields, not bytes) relative to the
- * parsed range; the loader adds the range's first line number.
+ * parsed range; the loader adds the range's first line number. For `'usecols'` (a line lacks a field
+ * that `usecols` names) `column` is the 1-based position of that entry in `usecols`.
  */
 export interface CsvParseFailure {
-  error: 'ragged' | 'non-numeric' | 'empty';
+  error: 'ragged' | 'non-numeric' | 'empty' | 'usecols';
   line: number;
   column: number;
   expected: string;
   found: string;
+}
+
+/** Options of {@link Kernels.parseCsv}. */
+export interface CsvParseOptions {
+  /**
+   * Comment markers, each a non-empty byte string without CR or LF: a line ends at the first marker in
+   * it (numpy.loadtxt's `comments`). A line that is blank up to it counts as a blank line.
+   */
+  readonly comments?: readonly Uint8Array[];
+  /**
+   * The fields to return, in this order (repeats allowed); a negative index counts from the end of each
+   * line, as numpy.loadtxt's `usecols`. Lines may then have any number of fields, and the fields not
+   * named are not parsed. Non-empty.
+   */
+  readonly usecols?: Int32Array;
 }
 
 /** Every kernel of a backend. Shapes are passed explicitly; outputs are freshly allocated unless named `out`. */
@@ -82,10 +98,11 @@ export interface Kernels {
   /**
    * Parse bytes [start, end) of a numeric delimited text. Every field gives exactly the double that
    * `Number.parseFloat` gives for it; `nan`, `NaN`, `inf`, `-inf`, `Infinity` as numpy writes them.
-   * Handles CRLF and a blank last line. Returns a failure (never throws, never NaN-fills) on ragged
-   * rows, non-numeric or empty fields.
+   * Handles CRLF and blank last lines (blank lines, or lines blank up to a comment, may only close the
+   * range). Returns a failure (never throws, never NaN-fills) on ragged rows, non-numeric or empty
+   * fields, or a line without a field that `usecols` names.
    */
-  parseCsv(bytes: Uint8Array, start: number, end: number, delimiter: number): CsvParseResult | CsvParseFailure;
+  parseCsv(bytes: Uint8Array, start: number, end: number, delimiter: number, options?: CsvParseOptions): CsvParseResult | CsvParseFailure;
 
   /**
    * Fills `out` (rows x cols, row-major) with rows `[row0, row0 + rows)` and columns `[col0, col0 + cols)`

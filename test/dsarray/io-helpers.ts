@@ -14,19 +14,25 @@ export function fixture(name: string): string {
   return fileURLToPath(new URL(`../../../test/fixtures/io/${name}`, import.meta.url));
 }
 
-/** What numpy read from a fixture: shape and exact values (and labels for svmlight). */
+/** What numpy read from a fixture: shape and exact values (and labels, query ids for svmlight). */
 export interface Expected {
   shape: [number, number];
   values: number[];
   labels?: number[];
+  qids?: number[];
 }
 
 /** Loads `<name>.expected.json` (values written with Python's repr, so they round-trip exactly). */
 export async function expected(name: string): Promise<Expected> {
   const { readFile } = await import('node:fs/promises');
-  const doc = JSON.parse(await readFile(fixture(`${name}.expected.json`), 'utf8')) as { shape: [number, number]; values: string[]; labels?: string[] };
+  const doc = JSON.parse(await readFile(fixture(`${name}.expected.json`), 'utf8')) as { shape: [number, number]; values: string[]; labels?: string[]; qids?: string[] };
   const num = (s: string): number => (s === 'nan' ? NaN : s === 'inf' ? Infinity : s === '-inf' ? -Infinity : Number(s));
-  return { shape: doc.shape, values: doc.values.map(num), ...(doc.labels ? { labels: doc.labels.map(num) } : {}) };
+  return {
+    shape: doc.shape,
+    values: doc.values.map(num),
+    ...(doc.labels ? { labels: doc.labels.map(num) } : {}),
+    ...(doc.qids ? { qids: doc.qids.map(num) } : {}),
+  };
 }
 
 /** Asserts bit-exact equality (NaN equals NaN, -0 differs from 0), naming the first differing index. */

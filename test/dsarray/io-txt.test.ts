@@ -3,8 +3,9 @@
  * byte-range cuts, round trips, and the errors of missing, empty and header files.
  */
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { DataFormatError, ParameterError } from '../../lib/errors.js';
-import { loadTxtFile, load_txt_file, saveTxt } from '../../lib/dsarray/io/index.js';
+import { loadTxtFile, load_txt_file, saveTxt, type LoadTxtOptions } from '../../lib/dsarray/io/index.js';
 import { planByteRanges, rangePlacement, readAlignedRange, withFile } from '../../lib/dsarray/io/ranges.js';
 import { expectSameValues, expected, fixture, loaderSuite } from './io-helpers.js';
 
@@ -18,6 +19,9 @@ const CASES: { file: string; delimiter?: string; skipHeader?: boolean }[] = [
   { file: 'one-col.csv' },
   { file: 'big.csv' },
 ];
+
+/** The numpy.loadtxt option cases of test/fixtures/gen-io.py: a file, loadTxtFile's options, the expected values. */
+const OPTION_CASES = JSON.parse(readFileSync(fixture('options-cases.json'), 'utf8')) as { file: string; expected: string; options: LoadTxtOptions; note: string }[];
 
 /** Block sizes and byte-range sizes: 1x1 blocks, blocks larger than the array, ranges of a few bytes. */
 const CUTS: { blockSize: [number, number]; rangeBytes?: number }[] = [
@@ -148,11 +152,76 @@ describe('dsarray/io loadTxtFile', function () {
       const x = await loadTxtFile(path, [2, 2], rangeBytes === undefined ? {} : { rangeBytes });
       expect(await x.toArray()).to.deep.equal([[1.5, 2, 3], [4, 0.5, -6], [7, 8, 9]]);
     }
-    const err = await loadTxtFile(tmp.file('inline.csv', '1,2 # note\n3,4\n'), [1, 1]).catch((e: unknown) => e);
+    const inline = await loadTxtFile(tmp.file('inline.csv', '1,2 # note\n3,4#\n'), [1, 1]);
+    expect(await inline.toArray()).to.deep.equal([[1, 2], [3, 4]]);
+    const err = await loadTxtFile(tmp.file('inline.csv', '1,2 # note\n3,4\n'), [1, 1], { comments: null }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(DataFormatError).and.to.include({ line: 1, column: 2 });
     for (const rangeBytes of [undefined, 5]) {
       const late = await loadTxtFile(tmp.file('late.csv', '# h\n1,2\n# c\n\n3,x\n'), [1, 1], rangeBytes === undefined ? {} : { rangeBytes }).catch((e: unknown) => e);
       expect(late).to.be.instanceOf(DataFormatError).and.to.include({ line: 5, column: 2 });
+    }
+  });
+
+  for (const c of OPTION_CASES) {
+    it(`reads ${c.file} as numpy.loadtxt with ${c.note}, whatever the blocks and byte ranges`, async () => {
+      const want = await expected(c.expected);
+      for (const cut of CUTS) {
+        const x = await loadTxtFile(fixture(c.file), cut.blockSize, { ...c.options, ...(cut.rangeBytes ? { rangeBytes: cut.rangeBytes } : {}) });
+        expect(x.shape, `shape (cut ${JSON.stringify(cut)})`).to.deep.equal(want.shape);
+        expectSameValues((await x.collect()).data, want.values, `${c.expected} ${JSON.stringify(cut)}`);
+      }
+    });
+  }
+
+  it('maxRows: lines past the last row read are never checked; a bad line before it is still an error', async () => {
+    const path = tmp.file('max.csv', '1,2\n# c\n3,4\n\n5,6\nnot,numbers\n7\n');
+    for (const rangeBytes of [undefined, 3, 8]) {
+      const opts = rangeBytes === undefined ? {} : { rangeBytes };
+      expect(await (await loadTxtFile(path, [2, 2], { ...opts, maxRows: 3 })).toArray()).to.deep.equal([[1, 2], [3, 4], [5, 6]]);
+      expect(await (await loadTxtFile(path, [2, 2], { ...opts, maxRows: 2, skipRows: 2 })).toArray()).to.deep.equal([[3, 4], [5, 6]]);
+      const err = await loadTxtFile(path, [2, 2], { ...opts, maxRows: 4 }).catch((e: unknown) => e);
+      expect(err, String(rangeBytes)).to.be.instanceOf(DataFormatError).and.to.include({ line: 6, column: 1 });
+    }
+    const skipAll = await loadTxtFile(path, [2, 2], { skipRows: 7 }).catch((e: unknown) => e);
+    expect(skipAll).to.be.instanceOf(DataFormatError);
+    expect((skipAll as Error).message).to.match(/no data rows/);
+    // skipRows counts lines before comments are looked at, and numbers the lines of errors.
+    const late = await loadTxtFile(path, [2, 2], { skipRows: 3, rangeBytes: 4 }).catch((e: unknown) => e);
+    expect(late).to.be.instanceOf(DataFormatError).and.to.include({ line: 6, column: 1 });
+  });
+
+  it('a usecols index past the fields of a line is a ParameterError naming usecols, the file and the line', async () => {
+    const path = tmp.file('narrow.csv', '1,2,3\n4,5,6\n7,8\n');
+    for (const rangeBytes of [undefined, 5]) {
+      for (const usecols of [2, [0, -3]]) {
+        const err = await loadTxtFile(path, [2, 2], { usecols, ...(rangeBytes ? { rangeBytes } : {}) }).catch((e: unknown) => e);
+        expect(err, JSON.stringify(usecols)).to.be.instanceOf(ParameterError);
+        expect((err as ParameterError).context).to.include({ parameter: 'usecols', file: path, line: 3 });
+      }
+    }
+    expect(await (await loadTxtFile(path, [2, 2], { usecols: [2, 0], maxRows: 2 })).toArray()).to.deep.equal([[3, 1], [6, 4]]);
+  });
+
+  it('rejects bad numpy-style options with a ParameterError naming the parameter', async () => {
+    const bad: [Record<string, unknown>, string][] = [
+      [{ comments: '' }, 'comments'],
+      [{ comments: ['#', ''] }, 'comments'],
+      [{ comments: 'a\nb' }, 'comments'],
+      [{ comments: ',#' }, 'comments'],
+      [{ comments: 7 }, 'comments'],
+      [{ usecols: [] }, 'usecols'],
+      [{ usecols: [1.5] }, 'usecols'],
+      [{ usecols: ['1'] }, 'usecols'],
+      [{ usecols: 2 ** 31 }, 'usecols'],
+      [{ skipRows: -1 }, 'skipRows'],
+      [{ skipRows: 0.5 }, 'skipRows'],
+      [{ maxRows: -1 }, 'maxRows'],
+      [{ maxRows: 0 }, 'maxRows'],
+    ];
+    for (const [options, parameter] of bad) {
+      const err = await loadTxtFile(fixture('repr.csv'), [2, 2], options as LoadTxtOptions).catch((e: unknown) => e);
+      expect(err, JSON.stringify(options)).to.be.instanceOf(ParameterError);
+      expect((err as ParameterError).context.parameter).to.equal(parameter);
     }
   });
 });

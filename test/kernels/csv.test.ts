@@ -4,25 +4,28 @@
  */
 import { expect } from 'chai';
 import { ParameterError } from '../../lib/errors.js';
-import { getBackend, registeredBackends, type CsvParseFailure, type CsvParseResult, type Kernels } from '../../lib/kernels/index.js';
+import { getBackend, registeredBackends, type CsvParseFailure, type CsvParseOptions, type CsvParseResult, type Kernels } from '../../lib/kernels/index.js';
 import { rng } from './helpers.js';
 
 const COMMA = 44;
 const encoder = new TextEncoder();
+/** parseCsv options with comment markers given as text. */
+const marks = (...markers: string[]): CsvParseOptions => ({ comments: markers.map((m) => encoder.encode(m)) });
+const cols = (...usecols: number[]): CsvParseOptions => ({ usecols: Int32Array.from(usecols) });
 
-function parse(kern: Kernels, text: string, delimiter = COMMA): CsvParseResult | CsvParseFailure {
+function parse(kern: Kernels, text: string, delimiter = COMMA, options?: CsvParseOptions): CsvParseResult | CsvParseFailure {
   const bytes = encoder.encode(text);
-  return kern.parseCsv(bytes, 0, bytes.length, delimiter);
+  return kern.parseCsv(bytes, 0, bytes.length, delimiter, options);
 }
 
-function parsed(kern: Kernels, text: string, delimiter = COMMA): CsvParseResult {
-  const res = parse(kern, text, delimiter);
+function parsed(kern: Kernels, text: string, delimiter = COMMA, options?: CsvParseOptions): CsvParseResult {
+  const res = parse(kern, text, delimiter, options);
   if ('error' in res) expect.fail(`unexpected failure ${JSON.stringify(res)}`);
   return res;
 }
 
-function failure(kern: Kernels, text: string, delimiter = COMMA): CsvParseFailure {
-  const res = parse(kern, text, delimiter);
+function failure(kern: Kernels, text: string, delimiter = COMMA, options?: CsvParseOptions): CsvParseFailure {
+  const res = parse(kern, text, delimiter, options);
   if (!('error' in res)) return expect.fail(`expected a failure, got ${res.rows} x ${res.cols}`);
   return res;
 }
@@ -312,6 +315,55 @@ for (const name of registeredBackends()) {
       expect(failure(kern, '1,2\n\n3,4\n')).to.deep.include({ error: 'empty', line: 2, column: 1, found: 'a blank line' });
     });
 
+    it('ends each line at its first comment marker, as numpy.loadtxt strips comments', () => {
+      const want = [1, 2, 3, 4];
+      for (const [text, options] of [
+        ['1,2 # note, 7\n3,4\n', marks('#')],
+        ['1,2#x\r\n3,4 #\r\n', marks('#')],
+        ['1,2\r#x\n3,4\n# last\n#\n', marks('#')],
+        ['1,2 // x\n3,4 ; y\n', marks('//', ';')],
+        ['1,2 ## x\n3,4 # y\n', marks('##', '#')],
+        ['1,2#\n3,4', marks('#')],
+      ] as const) {
+        const res = parsed(kern, text, COMMA, options);
+        expect([res.rows, res.cols, Array.from(res.values)], JSON.stringify(text)).to.deep.equal([2, 2, want]);
+      }
+      // A marker may be any byte string, even one a number uses (numpy allows it); no marker: no cut.
+      expect(Array.from(parsed(kern, '1e5,2\n3\n', COMMA, marks('e')).values)).to.deep.equal([1, 3]);
+      expect(parsed(kern, '1,2 ## x\n', COMMA, marks('##')).cols).to.equal(2);
+      expect(failure(kern, '1,2 # x\n', COMMA, marks('##'))).to.deep.include({ error: 'non-numeric', line: 1, column: 2 });
+      expect(failure(kern, '1,2 # x\n')).to.deep.include({ error: 'non-numeric', line: 1, column: 2 });
+      // The content before the marker is parsed as a line: empty fields, ragged rows, blank lines.
+      expect(failure(kern, '1,2,# x\n', COMMA, marks('#'))).to.deep.include({ error: 'empty', line: 1, column: 3 });
+      expect(failure(kern, '1,2\n3 # ,4\n', COMMA, marks('#'))).to.deep.include({ error: 'ragged', line: 2, expected: '2 fields', found: '1 field' });
+      expect(failure(kern, '1,2\n# only a comment\n3,4\n', COMMA, marks('#'))).to.deep.include({ error: 'empty', line: 2, found: 'a blank line' });
+      const none = parsed(kern, '# a\n  # b\n', COMMA, marks('#'));
+      expect([none.rows, none.cols]).to.deep.equal([0, 0]);
+    });
+
+    it('returns the fields usecols names, in its order, from lines of any width, without parsing the others', () => {
+      const text = 'x,1, 2 ,3\ny,4,5,6,7\n';
+      expect(Array.from(parsed(kern, text, COMMA, cols(3, 1)).values)).to.deep.equal([3, 1, 6, 4]);
+      expect(Array.from(parsed(kern, text, COMMA, cols(-1, 2, 2)).values)).to.deep.equal([3, 2, 2, 7, 5, 5]);
+      expect(parsed(kern, text, COMMA, cols(1))).to.deep.equal({ values: new Float64Array([1, 4]), rows: 2, cols: 1 });
+      expect(Array.from(parsed(kern, '1,2 # 3,4\n5,6\n\n', COMMA, { ...marks('#'), ...cols(-1) }).values)).to.deep.equal([2, 6]);
+      expect(failure(kern, text, COMMA, cols(1, 4))).to.deep.equal({ error: 'usecols', line: 1, column: 2, expected: 'a field at index 4', found: '4 fields' });
+      expect(failure(kern, text, COMMA, cols(-5))).to.deep.include({ error: 'usecols', line: 1, column: 1, expected: 'a field at index -5' });
+      expect(failure(kern, text, COMMA, cols(0))).to.deep.equal({ error: 'non-numeric', line: 1, column: 1, expected: 'a number', found: "'x'" });
+      expect(failure(kern, '1,,3\n', COMMA, cols(2, 1))).to.deep.include({ error: 'empty', line: 1, column: 2 });
+      expect(failure(kern, '1,2\n\n3,4\n', COMMA, cols(0))).to.deep.include({ error: 'empty', line: 2, found: 'a blank line' });
+    });
+
+    it('rejects bad comment markers and usecols', () => {
+      const b = encoder.encode('1,2\n');
+      for (const comments of [[new Uint8Array(0)], [encoder.encode('#\n')], [encoder.encode('\r')], ['#'], 'x']) {
+        expect(() => kern.parseCsv(b, 0, b.length, COMMA, { comments } as never), JSON.stringify(comments)).to.throw(ParameterError, /comments/);
+      }
+      for (const usecols of [new Int32Array(0), [0], new Float64Array([0])]) {
+        expect(() => kern.parseCsv(b, 0, b.length, COMMA, { usecols } as never)).to.throw(ParameterError, /usecols/);
+      }
+    });
+
     it('rejects a delimiter that could belong to a number or end a line', () => {
       for (const delimiter of [10, 13, 46, 45, 101, 48, 256]) {
         expect(() => kern.parseCsv(new Uint8Array(1), 0, 1, delimiter), String(delimiter)).to.throw(ParameterError, /delimiter/);
@@ -338,12 +390,32 @@ if (registeredBackends().includes('native')) {
       }
     });
 
+    it('give the same result or the same failure with random comment markers and usecols on 20000 random snippets', () => {
+      const rand = rng(31);
+      const alphabet = '0123456789012345678901234567890123456789..,,,,,--++eE  \t\r\n\n\nnaifINFx;##//';
+      const markerSets = [['#'], ['#', '//'], ['e'], ['##', '#'], [' ']];
+      const native = getBackend('native');
+      const js = getBackend('js');
+      for (let i = 0; i < 20_000; i++) {
+        const len = Math.floor(rand() * 50);
+        let text = '';
+        for (let j = 0; j < len; j++) text += alphabet[Math.floor(rand() * alphabet.length)];
+        const bytes = encoder.encode(text);
+        const options: CsvParseOptions = {
+          ...(rand() < 0.8 ? marks(...markerSets[Math.floor(rand() * markerSets.length)]!) : {}),
+          ...(rand() < 0.4 ? cols(...Array.from({ length: 1 + Math.floor(rand() * 3) }, () => Math.floor(rand() * 7) - 3)) : {}),
+        };
+        const delimiter = i % 7 === 0 ? 59 : COMMA;
+        expect(js.parseCsv(bytes, 0, bytes.length, delimiter, options), JSON.stringify([text, options])).to.deep.equal(native.parseCsv(bytes, 0, bytes.length, delimiter, options));
+      }
+    });
+
     it('give the same result or the same failure on long valid CSV with a few random edits (the optimistic row path)', function () {
       this.timeout(60_000);
       const rand = rng(29);
       const native = getBackend('native');
       const js = getBackend('js');
-      const edits = '0123456789.-+eE ,\t\r\n;xn';
+      const edits = '0123456789.-+eE ,\t\r\n;xn#';
       for (let i = 0; i < 2_000; i++) {
         const cols = 1 + Math.floor(rand() * 8);
         const rows = 2 + Math.floor(rand() * 30);
@@ -355,7 +427,7 @@ if (registeredBackends().includes('native')) {
             const v = (rand() - 0.5) * 10 ** (12 * rand() - 6);
             fields.push(rand() < 0.5 ? v.toPrecision(1 + Math.floor(rand() * 17)) : String(v));
           }
-          lines.push(fields.join(','));
+          lines.push(fields.join(',') + (rand() < 0.05 ? ` # note, ${fields[0]}` : ''));
         }
         let text = lines.join(eol) + (rand() < 0.8 ? eol : '');
         const nEdits = Math.floor(rand() * 3);
@@ -368,8 +440,9 @@ if (registeredBackends().includes('native')) {
         const bytes = encoder.encode(text);
         const start = rand() < 0.2 ? Math.floor(rand() * 10) : 0;
         const delimiter = COMMA;
-        const want = js.parseCsv(bytes, start, bytes.length, delimiter);
-        expect(native.parseCsv(bytes, start, bytes.length, delimiter), JSON.stringify(text)).to.deep.equal(want);
+        const options = i % 2 === 0 ? marks('#') : {};
+        const want = js.parseCsv(bytes, start, bytes.length, delimiter, options);
+        expect(native.parseCsv(bytes, start, bytes.length, delimiter, options), JSON.stringify(text)).to.deep.equal(want);
       }
     });
   });

@@ -102,7 +102,7 @@ describe('native kernels: loading and argument checking', () => {
       ['eigh', [f64, 2]],
       ['cholesky', [new Float64Array([2, 0, 0, 2]), 2]],
       ['lstsq', [f64, 2, 2, new Float64Array([1, 0, 0, 1]), 2]],
-      ['parseCsv', [new Uint8Array([49, 44, 50]), 0, 3, 44]],
+      ['parseCsv', [new Uint8Array([49, 44, 50]), 0, 3, 44, new Uint8Array([35]), new Int32Array([-1])]],
     ];
     let thrown = 0;
     for (const [name, good] of calls) {

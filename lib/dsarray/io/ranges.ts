@@ -142,6 +142,27 @@ export async function withFile<T>(path: string, fn: (fh: FileHandle) => Promise<
   }
 }
 
+/**
+ * Byte offset where line `lines + 1` of the file at `path` (`size` bytes) starts: just after its
+ * `lines`-th newline, or `size` when it has no more lines. Reads only that far.
+ */
+export async function lineStart(path: string, size: number, lines: number): Promise<number> {
+  if (lines === 0) return 0;
+  return withFile(path, async (fh) => {
+    const buf = Buffer.allocUnsafe(1 << 16);
+    let left = lines;
+    for (let pos = 0; pos < size; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, size - pos), pos);
+      if (bytesRead === 0) break;
+      for (let i = buf.indexOf(NL); i >= 0 && i < bytesRead; i = buf.indexOf(NL, i + 1)) {
+        if (--left === 0) return pos + i + 1;
+      }
+      pos += bytesRead;
+    }
+    return size;
+  });
+}
+
 /** Number of lines in `bytes[from, to)`: newlines, plus one for a last line without a newline. */
 export function countLines(bytes: Uint8Array, from: number, to: number): number {
   const buf = asBuffer(bytes);

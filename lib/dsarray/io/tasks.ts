@@ -22,8 +22,8 @@ export const readNpyBlockTask = defineTask('dsarray.io.readNpyBlock', readNpyBlo
 /** Writes one row block into a `.npy` file. */
 export const writeNpyRowsTask = defineTask('dsarray.io.writeNpyRows', writeNpyRows);
 
-/** Parses one byte range of an svmlight file: `[meta, rows, labels]`. */
-export const parseSvmlightRangeTask = defineTask('dsarray.io.parseSvmlightRange', parseSvmlightRange, { nReturns: 3 });
+/** Parses one byte range of an svmlight file: `[meta, rows, labels, qids]`. */
+export const parseSvmlightRangeTask = defineTask('dsarray.io.parseSvmlightRange', parseSvmlightRange, { nReturns: 4 });
 
 /** Cuts one CSR block out of parsed svmlight rows. */
 export const assembleCsrTask = defineTask('dsarray.io.assembleCsr', assembleCsr);

@@ -9,13 +9,14 @@
  * validated by the scanner, so the result is always bit-identical. Fields are split exactly at the
  * delimiter; spaces and tabs around a field are ignored; `nan`, `inf`, `infinity` are accepted in any
  * case with an optional sign (numpy's spellings). Lines end in
- * LF or CRLF; blank lines may only close the range. Malformed input gives a failure object (ragged,
+ * LF or CRLF, or at a comment marker; blank lines may only close the range. With `usecols`, a line's
+ * field starts are found first and only the fields named are scanned. Malformed input gives a failure object (ragged,
  * non-numeric or empty with a 1-based line and field number), never an exception.
  *
  * @packageDocumentation
  */
 import { Buffer } from 'node:buffer';
-import type { CsvParseFailure, CsvParseResult } from '../types.js';
+import type { CsvParseFailure, CsvParseOptions, CsvParseResult } from '../types.js';
 import { decimalToDouble } from './decimal.js';
 
 const POW10 = new Float64Array(23).map((_, i) => 10 ** i);
@@ -217,26 +218,106 @@ function fieldFailure(bytes: Uint8Array, e: number, line: number, column: number
   return { error: 'non-numeric', line, column, expected: 'a number', found: `'${text}${more ? '...' : ''}'` };
 }
 
+/**
+ * The comment markers of one parse: the first one at or after a position, each found with a
+ * memchr-speed search and remembered until the parse passes it, so that text without a marker costs one
+ * search per marker.
+ */
+class Comments {
+  private readonly next: number[];
+
+  /** `view` holds the bytes up to the range's end, so that no search looks past it. */
+  constructor(
+    private readonly view: Buffer,
+    private readonly markers: readonly Uint8Array[],
+  ) {
+    this.next = markers.map(() => -1);
+  }
+
+  /** Forgets where the markers were found: the next question may be about an earlier position. */
+  reset(): void {
+    this.next.fill(-1);
+  }
+
+  /** Start of the line after the one {@link limit} last bounded, when a marker cut it; -1 otherwise. */
+  after = -1;
+
+  /**
+   * Where the line starting at p ends for the scanner: at its first marker (then {@link after} is the
+   * next line's start), or at the range's end when it has none (the line then ends at its LF).
+   */
+  limit(p: number): number {
+    this.after = -1;
+    let m = this.view.length;
+    for (let k = 0; k < this.next.length; k++) {
+      let n = this.next[k]!;
+      if (n < p) {
+        n = this.view.indexOf(this.markers[k]!, p);
+        this.next[k] = n = n < 0 ? this.view.length : n;
+      }
+      if (n < m) m = n;
+    }
+    if (m === this.view.length) return m;
+    const lf = this.view.indexOf(LF, p);
+    if (lf >= 0 && m > lf) return this.view.length;
+    this.after = lf < 0 ? this.view.length : lf + 1;
+    return m;
+  }
+}
+
+/** The failure for the field [q, fe) of a usecols parse (blanks before it skipped). */
+function usedFieldFailure(bytes: Uint8Array, line: number, column: number, q: number, fe: number, delim: number): CsvParseFailure {
+  while (fe > q && isBlank(bytes[fe - 1]!, delim)) fe--;
+  if (fe === q) return { error: 'empty', line, column, expected: 'a number', found: 'an empty field' };
+  const more = fe - q > FOUND_MAX;
+  return { error: 'non-numeric', line, column, expected: 'a number', found: `'${latin1(bytes, q, more ? q + FOUND_MAX : fe)}${more ? '...' : ''}'` };
+}
+
 /** Parse bytes [start, end) of numeric delimited text (see Kernels.parseCsv). */
-export function parseCsv(bytes: Uint8Array, start: number, end: number, delim: number): CsvParseResult | CsvParseFailure {
+export function parseCsv(bytes: Uint8Array, start: number, end: number, delim: number, options: CsvParseOptions = {}): CsvParseResult | CsvParseFailure {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, end);
+  const comments = options.comments !== undefined && options.comments.length > 0 ? new Comments(view, options.comments) : undefined;
+  const usecols = options.usecols;
+  // The line at hand ends for the scanner at `lim`: the range's end, or its first comment marker, and
+  // then the next line starts at `after` (-1 when the line has no marker).
+  let lim = end;
+  let after = -1;
   // Columns come from the first non-blank line.
-  let first = skipBlanks(bytes, start, end, delim);
-  while (first < end && endsLine(bytes, first, end)) first = skipBlanks(bytes, nextLine(bytes, first, end), end, delim);
-  if (first >= end) return { values: new Float64Array(0), rows: 0, cols: 0 };
-  const firstEnd = contentEnd(bytes, first, end);
-  const cols = countFields(bytes, first, firstEnd, delim);
+  let first = start;
+  let firstEnd = end;
+  for (;;) {
+    if (first >= end) return { values: new Float64Array(0), rows: 0, cols: 0 };
+    if (comments !== undefined) {
+      lim = comments.limit(first);
+      after = comments.after;
+    }
+    const q = skipBlanks(bytes, first, lim, delim);
+    if (!endsLine(bytes, q, lim)) {
+      firstEnd = contentEnd(bytes, q, lim);
+      break;
+    }
+    first = after >= 0 ? after : nextLine(bytes, q, end);
+  }
+  comments?.reset();
+  const cols = usecols !== undefined ? usecols.length : countFields(bytes, first, firstEnd, delim);
   // Capacity from the first line's length, grown by half when the guess falls short.
   let values = new Float64Array(cols * (Math.ceil((end - start) / (firstEnd - first + 1)) + 16));
   const sc = new Scanner(bytes, start, end);
+  /** Field starts of the line at hand (usecols only). */
+  let starts = new Int32Array(usecols !== undefined ? 64 : 0);
   let o = 0;
   let line = 0;
   let blankLine = 0;
   for (let p = start; p < end; ) {
     line++;
-    let q = skipBlanks(bytes, p, end, delim);
-    if (endsLine(bytes, q, end)) {
+    if (comments !== undefined) {
+      lim = comments.limit(p);
+      after = comments.after;
+    }
+    let q = skipBlanks(bytes, p, lim, delim);
+    if (endsLine(bytes, q, lim)) {
       if (blankLine === 0) blankLine = line;
-      p = nextLine(bytes, q, end);
+      p = after >= 0 ? after : nextLine(bytes, q, end);
       continue;
     }
     if (blankLine !== 0) return { error: 'empty', line: blankLine, column: 1, expected: 'a number', found: 'a blank line' };
@@ -245,20 +326,47 @@ export function parseCsv(bytes: Uint8Array, start: number, end: number, delim: n
       grown.set(values);
       values = grown;
     }
+    if (usecols !== undefined) {
+      const ce = contentEnd(bytes, q, lim);
+      let nf = 0;
+      starts[nf++] = p;
+      for (let i = p; i < ce; i++) {
+        if (bytes[i] !== delim) continue;
+        if (nf === starts.length) {
+          const grown = new Int32Array(2 * nf);
+          grown.set(starts);
+          starts = grown;
+        }
+        starts[nf++] = i + 1;
+      }
+      for (let j = 0; j < cols; j++) {
+        const u = usecols[j]!;
+        const f = u < 0 ? u + nf : u;
+        if (f < 0 || f >= nf) return { error: 'usecols', line, column: j + 1, expected: `a field at index ${u}`, found: plural(nf) };
+        const fe = f + 1 < nf ? starts[f + 1]! - 1 : ce;
+        const fq = skipBlanks(bytes, starts[f]!, fe, delim);
+        let ne = sc.scan(fq, fe);
+        if (ne >= 0) ne = skipBlanks(bytes, ne, fe, delim);
+        if (ne !== fe) return usedFieldFailure(bytes, line, f + 1, fq, fe, delim);
+        values[o++] = sc.value;
+      }
+      p = after >= 0 ? after : nextLine(bytes, ce, end);
+      continue;
+    }
     let col = 0;
     for (;;) {
-      let ne = sc.scan(q, end);
-      if (ne >= 0) ne = skipBlanks(bytes, ne, end, delim);
-      const last = ne >= 0 && endsLine(bytes, ne, end);
-      if (!last && (ne < 0 || bytes[ne] !== delim)) return fieldFailure(bytes, end, line, col + 1, q, delim);
-      if (col === cols) return ragged(line, cols, countFields(bytes, p, contentEnd(bytes, p, end), delim));
+      let ne = sc.scan(q, lim);
+      if (ne >= 0) ne = skipBlanks(bytes, ne, lim, delim);
+      const last = ne >= 0 && endsLine(bytes, ne, lim);
+      if (!last && (ne < 0 || bytes[ne] !== delim)) return fieldFailure(bytes, lim, line, col + 1, q, delim);
+      if (col === cols) return ragged(line, cols, countFields(bytes, p, contentEnd(bytes, p, lim), delim));
       values[o++] = sc.value;
       col++;
       if (last) {
-        p = nextLine(bytes, ne, end);
+        p = after >= 0 ? after : nextLine(bytes, ne, end);
         break;
       }
-      q = skipBlanks(bytes, ne + 1, end, delim);
+      q = skipBlanks(bytes, ne + 1, lim, delim);
     }
     if (col !== cols) return ragged(line, cols, col);
   }

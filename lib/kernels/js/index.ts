@@ -84,9 +84,9 @@ export const jsKernels: Omit<Kernels, 'name'> = {
     return lstsq(a, m, n, b, r);
   },
 
-  parseCsv(bytes, start, end, delimiter) {
-    csvArgs(bytes, start, end, delimiter);
-    return parseCsv(bytes, start, end, delimiter);
+  parseCsv(bytes, start, end, delimiter, options) {
+    csvArgs(bytes, start, end, delimiter, options);
+    return parseCsv(bytes, start, end, delimiter, options);
   },
 
   uniformFill(seed, row0, col0, rows, cols, out) {
