@@ -57,8 +57,8 @@ describe('cluster executor processes', function () {
     process.kill(pid, 'SIGKILL');
     await exit;
     expect(await waitDead(pids, 5000)).to.deep.equal([]);
-    // a SIGKILLed driver cannot remove its ipc socket file: do it for it
-    for (const f of await readdir(tmpdir())) if (f.startsWith(`dislib-${pid}-`) && f.endsWith('.sock')) await rm(join(tmpdir(), f), { force: true });
+    // a SIGKILLed driver cannot remove its run directory (the next driver's start would): do it for it
+    for (const f of await readdir(tmpdir())) if (f.startsWith(`dislib-run-${pid}-`)) await rm(join(tmpdir(), f), { recursive: true, force: true });
   });
 
   it('writes a Chrome trace of every task when init({ trace }) is given', async () => {
