@@ -44,7 +44,9 @@ describe('cluster executor processes', function () {
     expect(line.executor).to.equal('cluster');
     const pids = line.pids as number[];
     expect(pids.length).to.be.at.least(1);
-    const code = await Promise.race([exit, new Promise<string>((r) => setTimeout(() => r('still running'), 20_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exit, new Promise<string>((r) => (timer = setTimeout(() => r('still running'), 20_000)))]);
+    clearTimeout(timer);
     expect(code).to.equal(0);
     expect(await waitDead(pids, 3000)).to.deep.equal([]);
   });

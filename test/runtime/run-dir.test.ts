@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { workerChildren } from './helpers.js';
 import { packageEntry, runProgram, waitFor, type ProgramResult } from './process-helpers.js';
 
-/** Starts a cluster, computes something (so every worker has served), prints READY, then `then`. */
-const READY = `import * as dl from '${packageEntry}';
+/** Starts a cluster, computes something (so every worker has served), runs `setup`, and prints READY. */
+const ready = (setup = ''): string => `import * as dl from '${packageEntry}';
 await dl.init({ workers: 2 });
 await dl.array([[1, 2], [3, 4]], [1, 1]).add(1).collect();
-console.log('READY');
+${setup}console.log('READY');
 `;
+const READY = ready();
 const WAIT_FOREVER = 'setInterval(() => undefined, 1000);';
 
 /** What a program held when it printed READY, and how it ended. */
@@ -94,7 +95,7 @@ describe('run directory of ipc endpoints', function () {
 
   it('a program that handles SIGINT itself keeps control (it shuts down and exits 0)', async () => {
     const handler = "process.on('SIGINT', async () => {\n  await dl.shutdown();\n  console.log('HANDLED');\n  process.exit(0);\n});\n";
-    const r = await run(READY + handler + WAIT_FOREVER, (pid) => process.kill(pid, 'SIGINT'));
+    const r = await run(ready(handler) + WAIT_FOREVER, (pid) => process.kill(pid, 'SIGINT'));
     checkHeld(r);
     expect(r.result.code, r.result.stderr).to.equal(0);
     expect(r.result.stdout).to.contain('HANDLED');
@@ -102,13 +103,15 @@ describe('run directory of ipc endpoints', function () {
   });
 
   it('normal exit, an uncaught exception and a rejected top-level await: removed, exit codes 0, 1, 1', async () => {
+    // Each program ends its own way once the test, having seen its run directory, sends SIGUSR2.
+    const setup = "const keep = setInterval(() => undefined, 1000);\nconst go = new Promise((r) => process.once('SIGUSR2', r));\n";
     const endings = {
       normal: 'await dl.shutdown();',
       'uncaught exception': "setTimeout(() => {\n  throw new Error('boom');\n}, 10);",
       'rejected top-level await': "throw new Error('boom');",
     };
     for (const [how, code] of Object.entries(endings)) {
-      const r = await run(READY + code, () => undefined);
+      const r = await run(`${ready(setup)}await go;\nclearInterval(keep);\n${code}`, (pid) => process.kill(pid, 'SIGUSR2'));
       checkHeld(r);
       expect(r.result.code, `${how}: ${r.result.stderr}`).to.equal(how === 'normal' ? 0 : 1);
       if (how !== 'normal') expect(r.result.stderr).to.contain('Error: boom');
