@@ -54,7 +54,7 @@ export interface ProgramResult {
 export interface RunProgramOptions {
   /** Environment of the program (default: this process's). */
   readonly env?: NodeJS.ProcessEnv;
-  /** The program is killed (SIGKILL) after this many ms (default 30,000). */
+  /** The program is killed (SIGKILL) after this many ms (default 60,000: a hang, not a slow machine). */
   readonly timeoutMs?: number;
   /** Called with the child and each stdout line as it comes, e.g. to signal it at a given point. */
   readonly onLine?: (line: string, child: ChildProcess) => void;
@@ -75,7 +75,7 @@ export function runProgram(file: string, options: RunProgramOptions = {}): Promi
     }
   });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     // 'close': the exit status and all of the output are in.

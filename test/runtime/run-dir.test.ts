@@ -31,7 +31,7 @@ interface Run {
 }
 
 describe('run directory of ipc endpoints', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let root: string;
   let n = 0;
 
