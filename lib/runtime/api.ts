@@ -92,6 +92,8 @@ class Session implements FutureOwner {
 let current: Session | undefined;
 let lastStats: RuntimeStats | undefined;
 let starting: Promise<void> | undefined;
+/** The shutdown in progress: a concurrent call waits for it too. */
+let stopping: Promise<void> | undefined;
 
 function defaultExecutor(): ExecutorKind {
   const env = process.env.DISLIB_EXECUTOR;
@@ -150,7 +152,7 @@ export async function init(options: InitOptions = {}): Promise<void> {
     try {
       await starting;
     } catch (err) {
-      current = undefined;
+      if (current === s) current = undefined;
       await s.executor.shutdown();
       throw err;
     } finally {
@@ -258,15 +260,25 @@ export async function getAll<R>(futures: readonly Future<R>[]): Promise<R[]> {
   return Promise.all(futures.map((f: Future<R>) => get<R>(f)));
 }
 
-/** Stops the runtime: workers exit, results and spill files are freed. Futures of it become unusable. */
+/**
+ * Stops the runtime: workers exit, results and spill files are freed. Futures of it become unusable and
+ * reads still waiting reject with a {@link ClusterError}. Safe in any state (starting, busy, already
+ * stopped); a call during another one resolves when that one ends.
+ */
 export async function shutdown(): Promise<void> {
   const s = current;
-  if (s === undefined) return;
-  s.flush();
-  s.closed = true;
+  if (s === undefined) return stopping;
   current = undefined;
-  await s.executor.shutdown();
-  lastStats = s.executor.stats();
+  s.closed = true;
+  const done = s.executor.shutdown().then(() => {
+    lastStats = s.executor.stats();
+  });
+  stopping = done;
+  try {
+    await done;
+  } finally {
+    if (stopping === done) stopping = undefined;
+  }
 }
 
 /**

@@ -9,7 +9,6 @@
  * @packageDocumentation
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
@@ -35,6 +34,7 @@ import {
   type Source,
   type WorkerMessage,
 } from './protocol.js';
+import { createRunDir, removeRunDir, removeStaleRunDirs } from './run-dir.js';
 import { Scheduler, type Action, type Transition } from './scheduler.js';
 import { assertSecureConfig, generateKeyPair, isLoopbackOrIpc, publicKeyOf, startZapHandler, useCurveServer, type KeyPair, type ZapHandler } from './security.js';
 import { WORKER_PROCESS } from './store.js';
@@ -49,6 +49,10 @@ function positiveEnv(name: string, fallback: number): number {
 export const HEARTBEAT_TIMEOUT_MS = positiveEnv('DISLIB_HEARTBEAT_TIMEOUT_MS', 5000);
 /** How long {@link ClusterExecutor.ready} waits for spawned workers to say hello (ms). */
 const START_TIMEOUT_MS = 60_000;
+/** How long {@link ClusterExecutor.shutdown} lets workers stop by themselves before killing them (ms). */
+const STOP_GRACE_MS = 2000;
+/** Signals whose default action ends the process without exit hooks: the driver cleans up first. */
+const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** Interval of liveness checks (ms). */
 const CHECK_MS = 500;
 /** Receive poll interval, so the driver stops listening (and lets the process exit) when idle (ms). */
@@ -65,8 +69,8 @@ interface WorkerRec {
   mem: number[];
 }
 
-interface Waiter {
-  readonly resolve: (e: Encoded) => void;
+interface Waiter<T = Encoded> {
+  readonly resolve: (value: T) => void;
   readonly reject: (err: unknown) => void;
 }
 
@@ -101,16 +105,30 @@ export class ClusterExecutor implements Executor {
   readonly #trace: TraceEvent[] | undefined;
   readonly #bytes = { bytesMoved: 0, bytesToDriver: 0, spilledByGone: 0, unspilledByGone: 0 };
   readonly #started: Promise<void>;
+  #stopping: Promise<void> | undefined;
+  /** Worker processes and the run directory must not outlive this process, however it ends. */
   readonly #exitHook = (): void => this.#killAll();
+  /**
+   * A SIGINT, SIGTERM or SIGHUP the program does not handle itself ends the process without exit hooks:
+   * clean up as at exit, then let the signal end the process as it would have.
+   */
+  readonly #signalHook = (signal: NodeJS.Signals): void => {
+    if (process.listenerCount(signal) > 1) return;
+    this.#unhook();
+    this.#killAll();
+    process.kill(process.pid, signal);
+  };
   #endpoint = '';
   #ipcPath: string | undefined;
+  /** Private directory of this run's ipc endpoints (see run-dir.ts); none when the driver binds tcp. */
+  #runDir: string | undefined;
   #nextWorker = 0;
   #respawns: number;
   #req = 0;
   #closed = false;
   #wake: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #readyWaiters: (() => void)[] = [];
+  #readyWaiters: Waiter<void>[] = [];
   #zap: ZapHandler | undefined;
   #curve: { serverKey: string; local: KeyPair; peerKeys: string[] } | undefined;
   /** Bound to a non-loopback address: local workers must be reachable from remote ones. */
@@ -125,6 +143,7 @@ export class ClusterExecutor implements Executor {
     this.#trace = options.trace !== undefined ? [] : undefined;
     this.#respawns = Math.max(8, 4 * (options.workers ?? availableParallelism()));
     process.on('exit', this.#exitHook);
+    for (const signal of CLEANUP_SIGNALS) process.on(signal, this.#signalHook);
     this.#started = this.#start();
     this.#started.catch((err: unknown) => {
       // Reads waiting on a cluster that never started fail with the reason (init() reports it too).
@@ -135,7 +154,11 @@ export class ClusterExecutor implements Executor {
   }
 
   async #start(): Promise<void> {
-    const address = this.#options.address ?? `ipc://${join(tmpdir(), `dislib-${process.pid}-${randomBytes(4).toString('hex')}.sock`)}`;
+    removeStaleRunDirs();
+    const given = this.#options.address;
+    // Local workers of an ipc driver serve their peers over ipc too, in this run's directory.
+    if (given === undefined || given.startsWith('ipc://')) this.#runDir = createRunDir();
+    const address = given ?? `ipc://${join(this.#runDir as string, 'driver.sock')}`;
     const { secretKey, allowedWorkerKeys } = this.#options;
     if (assertSecureConfig({ address, secretKey, allowedWorkerKeys }) === 'curve' && secretKey !== undefined) {
       // Local workers get a key pair of their own, allowlisted like the remote ones.
@@ -153,6 +176,7 @@ export class ClusterExecutor implements Executor {
       this.#advertiseHost = host !== undefined && host !== '0.0.0.0' && host !== '*' ? host : undefined;
       this.#networked = true;
     }
+    if (this.#closed) return; // shut down while binding: start no workers
     this.#timer = setInterval(() => this.#guard('heartbeat check', () => this.#checkHeartbeats()), CHECK_MS);
     this.#timer.unref();
     void this.#receiveLoop();
@@ -163,11 +187,12 @@ export class ClusterExecutor implements Executor {
   /** Resolves once the socket is bound and every spawned worker has joined. */
   async ready(): Promise<void> {
     await this.#started;
+    if (this.#closed) throw new ClusterError('the runtime was shut down');
     if (this.#expected.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        new Promise<void>((r) => this.#readyWaiters.push(r)),
+        new Promise<void>((resolve, reject) => this.#readyWaiters.push({ resolve, reject })),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new ClusterError(`workers ${[...this.#expected].join(', ')} did not join within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
         }),
@@ -184,6 +209,7 @@ export class ClusterExecutor implements Executor {
     const main = fileURLToPath(new URL('./worker-main.js', import.meta.url));
     const args = [...WORKER_PROCESS.execArgv, main, '--connect', this.#endpoint, '--id', id, '--parent', String(process.pid)];
     if (this.#networked) args.push('--networked', ...(this.#advertiseHost !== undefined ? ['--advertise-host', this.#advertiseHost] : []));
+    if (this.#runDir !== undefined) args.push('--socket-dir', this.#runDir);
     const env: NodeJS.ProcessEnv = { ...WORKER_PROCESS.env, ...process.env };
     if (this.#curve !== undefined) {
       // Keys travel in the environment (readable only by this user), never on the command line.
@@ -223,6 +249,12 @@ export class ClusterExecutor implements Executor {
   #killAll(): void {
     for (const child of this.#children.values()) child.kill('SIGKILL');
     if (this.#ipcPath !== undefined) rmSync(this.#ipcPath, { force: true });
+    if (this.#runDir !== undefined) removeRunDir(this.#runDir);
+  }
+
+  #unhook(): void {
+    process.off('exit', this.#exitHook);
+    for (const signal of CLEANUP_SIGNALS) process.off(signal, this.#signalHook);
   }
 
   /** Removes a worker (dead or silent); its process, if it is ours, is killed and replaced on exit. */
@@ -381,7 +413,7 @@ export class ClusterExecutor implements Executor {
     this.#trace?.push({ name: 'process_name', ph: 'M', pid: msg.pid, tid: 0, args: { name: `worker ${from}` } });
     this.#apply(this.#scheduler.addWorker(from));
     if (this.#expected.size === 0) {
-      for (const r of this.#readyWaiters) r();
+      for (const r of this.#readyWaiters) r.resolve();
       this.#readyWaiters = [];
     }
   }
@@ -509,14 +541,14 @@ export class ClusterExecutor implements Executor {
   // ---------------------------------------------------------------- Executor
 
   submit(specs: readonly TaskSpec[]): void {
-    if (this.#closed) throw new ClusterError('the cluster was shut down');
+    if (this.#closed) throw new ClusterError('the runtime was shut down');
     if (this.#trace !== undefined) for (const s of specs) this.#specs.set(s.key, s);
     this.#apply(this.#scheduler.submit(specs));
     this.#poke();
   }
 
   fetch(key: string): Promise<Encoded> {
-    if (this.#closed) return Promise.reject(new ClusterError('the cluster was shut down', { key }));
+    if (this.#closed) return Promise.reject(new ClusterError('the runtime was shut down', { key }));
     if (this.#startError !== undefined) return Promise.reject(this.#startError);
     const loc = this.#scheduler.locate(key);
     if (loc === 'unknown') return Promise.reject(new ClusterError(`unknown or released result ${key}`, { key }));
@@ -563,28 +595,41 @@ export class ClusterExecutor implements Executor {
     return this.#scheduler.story(key);
   }
 
-  async shutdown(): Promise<void> {
-    if (this.#closed) return;
-    await this.#started.catch(() => undefined);
+  /** Stops workers and frees sockets and files; concurrent and later calls share the first call's promise. */
+  shutdown(): Promise<void> {
+    this.#stopping ??= this.#stop();
+    return this.#stopping;
+  }
+
+  async #stop(): Promise<void> {
     this.#closed = true;
+    await this.#started.catch(() => undefined);
     this.#poke();
     clearInterval(this.#timer);
-    const err = new ClusterError('the cluster was shut down');
+    const err = new ClusterError('the runtime was shut down');
     for (const ws of this.#waiters.values()) for (const w of ws) w.reject(err);
     for (const r of this.#requests.values()) r.waiter.reject(err);
+    for (const r of this.#readyWaiters) r.reject(err);
     this.#waiters.clear();
     this.#requests.clear();
-    const exits = [...this.#children.values()].map(
-      (c) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r()))),
-    );
+    this.#readyWaiters = [];
+    const exits = [...this.#children].map(([id, c]) => {
+      // Child handles are unref'd so that an idle embedded runtime lets the program end; waiting for an
+      // exit on an unref'd handle lets the event loop run dry first (Node then exits with code 13).
+      c.ref();
+      const exited = new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+      // A worker that has not joined holds nothing and cannot hear `stop`: end it at once.
+      if (!this.#workers.has(id)) c.kill('SIGKILL');
+      return exited;
+    });
     for (const id of this.#workers.keys()) this.#send(id, { type: 'stop' });
-    const timer = setTimeout(() => this.#killAll(), 2000);
+    const timer = setTimeout(() => this.#killAll(), STOP_GRACE_MS);
     await Promise.all(exits);
     clearTimeout(timer);
     this.#router.close();
     await this.#zap?.close();
     this.#killAll();
-    process.off('exit', this.#exitHook);
+    this.#unhook();
     if (this.#trace !== undefined && this.#options.trace !== undefined) {
       await writeFile(this.#options.trace, JSON.stringify({ traceEvents: this.#trace, displayTimeUnit: 'ms' }));
     }

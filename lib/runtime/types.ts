@@ -42,7 +42,8 @@ export interface InitOptions {
   readonly workers?: number;
   /**
    * Endpoint the driver binds, e.g. `tcp://127.0.0.1:*` or `ipc:///tmp/x.sock`. Default: an ipc endpoint in
-   * `os.tmpdir()`. Addresses other than loopback/ipc require `secretKey` (remote mode).
+   * the run's own directory in `os.tmpdir()` (mode 0700, removed when the run ends). Addresses other than
+   * loopback/ipc require `secretKey` (remote mode).
    */
   readonly address?: string;
   /** Driver's CURVE secret key (Z85, 40 chars): turns on remote mode with CURVE + ZAP authentication. */

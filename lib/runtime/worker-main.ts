@@ -1,6 +1,6 @@
 /**
  * Entry point of a local worker process spawned by the driver:
- * `node worker-main.js --connect ENDPOINT --id ID --parent PID [--networked] [--advertise-host HOST]`;
+ * `node worker-main.js --connect ENDPOINT --id ID --parent PID [--networked] [--advertise-host HOST] [--socket-dir DIR]`;
  * CURVE keys come in `DISLIB_SERVER_KEY`, `DISLIB_PUBLIC_KEY`, `DISLIB_SECRET_KEY`.
  *
  * @packageDocumentation
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     parent: { type: 'string' },
     networked: { type: 'boolean' },
     'advertise-host': { type: 'string' },
+    'socket-dir': { type: 'string' },
   },
   strict: true,
 });
@@ -30,12 +31,12 @@ runWorker({
   ...(serverKey !== undefined && publicKey !== undefined && secretKey !== undefined ? { serverKey, publicKey, secretKey } : {}),
   ...(values.networked === true ? { networked: true } : {}),
   ...(values['advertise-host'] !== undefined ? { advertiseHost: values['advertise-host'] } : {}),
+  ...(values['socket-dir'] !== undefined ? { socketDir: values['socket-dir'] } : {}),
   ...(values.id !== undefined ? { id: values.id } : {}),
   ...(parentPid !== undefined && Number.isInteger(parentPid) ? { parentPid } : {}),
 }).then(
-  () => {
-    process.exitCode = 0;
-  },
+  // Stopped by the driver: end now, even while a task of the stopped queue still awaits something.
+  () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`worker-main: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);

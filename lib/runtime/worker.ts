@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { hostname, networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker as Thread } from 'node:worker_threads';
 import { Dealer, Router } from 'zeromq';
@@ -55,6 +55,8 @@ export interface RunWorkerOptions {
   readonly advertiseHost?: string;
   /** Serve peers on all interfaces even though the driver is local (the driver also has remote workers). */
   readonly networked?: boolean;
+  /** Directory of this worker's ipc peer socket (default: the directory of the driver's ipc endpoint). */
+  readonly socketDir?: string;
 }
 
 interface QueuedTask {
@@ -499,7 +501,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const networked = remote || options.networked === true;
   let address: string;
   if (options.connect.startsWith('ipc://') && !networked) {
-    address = `ipc://${join(tmpdir(), `dislib-peer-${process.pid}-${randomBytes(4).toString('hex')}.sock`)}`;
+    const dir = options.socketDir ?? dirname(options.connect.slice('ipc://'.length));
+    address = `ipc://${join(dir, `dislib-peer-${process.pid}.sock`)}`;
     await peerServer.bind(address);
   } else {
     await peerServer.bind(networked ? 'tcp://0.0.0.0:*' : 'tcp://127.0.0.1:*');

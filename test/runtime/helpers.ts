@@ -15,16 +15,18 @@ export interface WithClusterOptions extends Omit<InitOptions, 'executor'> {
   readonly deadlineMs?: number;
 }
 
-/** Pids of live child processes of this process that run a dislib worker (read from /proc). */
-export function workerChildren(): number[] {
+/**
+ * Pids of live dislib worker processes spawned by driver process `driverPid` (default: this one), orphans
+ * included: found by the `--parent PID` of their command line (read from /proc).
+ */
+export function workerChildren(driverPid = process.pid): number[] {
+  const parentArg = `\0--parent\0${driverPid}\0`;
   const out: number[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      if (ppid !== process.pid) continue;
-      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('worker-main')) out.push(Number(name));
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.includes('worker-main') && cmdline.includes(parentArg)) out.push(Number(name));
     } catch {
       // the process ended while we looked
     }
