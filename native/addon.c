@@ -1,10 +1,11 @@
 /*
- * dislib_native: the native kernel backend (Node-API, OpenBLAS CBLAS + LAPACKE). BLAS is pinned to one thread
- * when the module loads because worker processes are the unit of parallelism; setBlasThreads overrides it.
+ * dislib_native: the native kernel backend (Node-API). Loading it selects the BLAS and LAPACK (a system
+ * library, else built-in; see blas_select.c) and pins BLAS to one thread because worker processes are the
+ * unit of parallelism; setBlasThreads overrides it.
  */
-#include <cblas.h>
-
+#include "blas.h"
 #include "kernels.h"
+#include "napi_args.h"
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   static const struct {
@@ -24,8 +25,14 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
       {"uniformFill", k_uniform_fill},
       {"setBlasThreads", k_set_blas_threads},
       {"getBlasThreads", k_get_blas_threads},
+      {"blasInfo", k_blas_info},
+      {"selectBlas", k_select_blas},
   };
-  openblas_set_num_threads(1);
+  char err[1024];
+  if (!blas_init(err, sizeof err)) {
+    throw_error(env, err);
+    return NULL;
+  }
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
     napi_value fn;
     if (napi_create_function(env, entries[i].name, NAPI_AUTO_LENGTH, entries[i].fn, NULL, &fn) != napi_ok ||

@@ -17,5 +17,7 @@ napi_value k_parse_csv(napi_env env, napi_callback_info info);
 napi_value k_uniform_fill(napi_env env, napi_callback_info info);
 napi_value k_set_blas_threads(napi_env env, napi_callback_info info);
 napi_value k_get_blas_threads(napi_env env, napi_callback_info info);
+napi_value k_blas_info(napi_env env, napi_callback_info info);
+napi_value k_select_blas(napi_env env, napi_callback_info info);
 
 #endif
