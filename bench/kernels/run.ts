@@ -1,6 +1,7 @@
 /**
  * Kernel bench: GFLOP/s of gemm (2000^3) and of the fused K-means step (n=1e6 d=50 k=8; n=2e5 d=100 k=500)
- * for the native and js backends, a hand-tuned single-thread JS K-means step (the js yardstick) and numpy
+ * for the native backend on the system BLAS it loaded and on its built-in BLAS (`native-builtin`, the
+ * no-system-BLAS path) in the same run, the js backend, a hand-tuned single-thread JS K-means step (the js yardstick) and numpy
  * in the same run (`X @ C.T` + argmin, `A @ B`), single thread against single thread plus 2-thread gemm;
  * then CSV parse throughput (native, js, numpy.loadtxt) on the same ~100 MB file of 17-digit doubles.
  * numpy runs just before the native measurement it is compared with, so both see the same machine load.
@@ -15,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { getBackend, setBlasThreads } from '../../lib/kernels/index.js';
+import { blasInfo, describeBlas, getBackend, selectBlas, setBlasThreads } from '../../lib/kernels/index.js';
 import type { CsvParseFailure, CsvParseResult, Kernels } from '../../lib/kernels/types.js';
 import { kmeansStepBaseline } from './baseline-kmeans.js';
 import { csvFile, randomMatrix } from './data.js';
@@ -139,6 +140,22 @@ function runNumpy(spec: NumpySpec, threads: number): NumpyResult | string {
   return JSON.parse(r.stdout) as NumpyResult;
 }
 
+/**
+ * Run `measure` with the native kernels on each BLAS of this run: as loaded (`native`), then on the built-in
+ * one (`native-builtin`) when the loaded one is a system library; the loaded one is restored afterwards.
+ */
+function eachBlas(measure: (impl: string) => void): void {
+  const loaded = blasInfo();
+  measure('native');
+  if (loaded?.source !== 'system') return;
+  selectBlas('builtin');
+  try {
+    measure('native-builtin');
+  } finally {
+    selectBlas(loaded.library ?? 'system');
+  }
+}
+
 function benchGemm(native: Kernels | undefined, js: Kernels): void {
   const n = gemmN;
   const shape = `${n}x${n}x${n}`;
@@ -148,9 +165,11 @@ function benchGemm(native: Kernels | undefined, js: Kernels): void {
     const np = numpy({ gemm: { n, reps: reps.numpy } }, threads);
     if (np?.gemm) record('gemm', shape, 'numpy', threads, fromNumpy(np.gemm), flops);
     if (native) {
-      setBlasThreads(threads);
-      record('gemm', shape, 'native', threads, timed(() => native.gemm(false, false, n, n, n, 1, a, b, 0, c), reps.native), flops);
-      setBlasThreads(1);
+      eachBlas((impl) => {
+        setBlasThreads(threads);
+        record('gemm', shape, impl, threads, timed(() => native.gemm(false, false, n, n, n, 1, a, b, 0, c), reps.native), flops);
+        setBlasThreads(1);
+      });
     }
   }
   // No warm-up call for the slow backend: the JIT settles within the first of these multi-second runs.
@@ -165,7 +184,7 @@ function benchKmeans(native: Kernels | undefined, js: Kernels): void {
     if (np) record('kmeans', shape, 'numpy', 1, fromNumpy(np), flops);
     const x = randomMatrix(n * d, 3), c = randomMatrix(k * d, 4);
     const labels = new Int32Array(n);
-    if (native) record('kmeans', shape, 'native', 1, timed(() => native.kmeansStep(x, n, d, c, k, labels), reps.native), flops);
+    if (native) eachBlas((impl) => record('kmeans', shape, impl, 1, timed(() => native.kmeansStep(x, n, d, c, k, labels), reps.native), flops));
     record('kmeans', shape, 'js', 1, timed(() => js.kmeansStep(x, n, d, c, k, labels), reps.js, 0), flops);
     record('kmeans', shape, 'js-baseline', 1, timed(() => kmeansStepBaseline(x, n, d, c, k), reps.js, 0), flops);
   }
@@ -222,6 +241,16 @@ function targets(): Target[] {
     const r = ratio(a, b);
     out.push({ name: `gemm ${gshape} native / numpy, ${t} thread${t > 1 ? 's' : ''}`, ratio: r, cpuRatio: cpuRatio(a, b), target: '>= 0.8', pass: r === undefined ? undefined : r >= 0.8 });
   }
+  // The no-system-BLAS path against the system BLAS, same process and run.
+  const builtinVsSystem = (kernel: string, shape: string, label: string): void => {
+    const a = find(kernel, shape, 'native-builtin'), b = find(kernel, shape, 'native');
+    const r = ratio(a, b);
+    out.push({ name: `${label} builtin BLAS / system BLAS`, ratio: r, cpuRatio: cpuRatio(a, b), target: '>= 0.6', pass: r === undefined ? undefined : r >= 0.6 });
+  };
+  builtinVsSystem('gemm', gshape, `gemm ${gshape}`);
+  const big = kmeansShapes[kmeansShapes.length - 1]!;
+  const bigShape = `n=${big.n} d=${big.d} k=${big.k}`;
+  builtinVsSystem('kmeans', bigShape, `kmeans ${bigShape}`);
   for (const { n, d, k } of kmeansShapes) {
     const shape = `n=${n} d=${d} k=${k}`;
     const a = find('kmeans', shape, 'native'), b = find('kmeans', shape, 'numpy');
@@ -254,6 +283,8 @@ function printTable(): void {
 async function main(): Promise<void> {
   const load0 = loadavg();
   console.log(`kernel bench${quick ? ' (--quick)' : ''}: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}, load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
+  const blas = blasInfo();
+  console.log(`native BLAS: ${describeBlas(blas)}${blas?.source === 'system' ? '; native-builtin rows: the built-in BLAS in the same run' : ''}`);
   let native: Kernels | undefined;
   let nativeSkipped: string | undefined;
   try {
@@ -266,7 +297,7 @@ async function main(): Promise<void> {
 
   console.log('preparing the CSV file...');
   const csvPath = await csvFile(csvMegabytes, CSV_COLS, 5);
-  console.log('gemm (numpy then native at 1 and 2 threads, then js)...');
+  console.log('gemm (numpy then native, system and built-in BLAS, at 1 and 2 threads, then js)...');
   benchGemm(native, js);
   console.log('kmeans step (numpy, native, js, hand-tuned JS per shape)...');
   benchKmeans(native, js);
@@ -293,6 +324,7 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadBefore: load0, loadAfter: load1 },
     numpy: numpyStatus,
     nativeSkipped,
+    blas,
     csvFile: { path: csvPath, bytes: statSync(csvPath).size, cols: CSV_COLS, check: csvCheck },
     results,
     ratios,

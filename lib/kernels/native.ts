@@ -129,7 +129,7 @@ function dim(name: string, v: number): number {
 
 /**
  * A LAPACK result, or the typed error for LAPACK's `info`: positive means a numerical failure described by
- * `failure`; negative means LAPACKE rejected an argument, which after the shape and finiteness checks
+ * `failure`; negative means LAPACK rejected an argument, which after the shape and finiteness checks
  * cannot happen, so it is reported against the inputs rather than hidden.
  */
 function lapackResult<T>(result: T | number, inputs: string, failure: (info: number) => DislibError): T {
