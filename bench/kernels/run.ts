@@ -8,7 +8,8 @@
  * Reports medians of wall time (the verdicts) and of CPU time, prints a table and writes
  * bench/results/kernels.json.
  *
- * Usage: node dist/bench/kernels/run.js [--quick]   (--quick: shapes / 10, 10 MB CSV, fewer repetitions)
+ * Usage: node dist/bench/kernels/run.js [--quick] [--only=gemm,kmeans,csv]
+ *   (--quick: shapes / 10, 10 MB CSV, fewer repetitions; --only: just those parts)
  *
  * @packageDocumentation
  */
@@ -24,6 +25,9 @@ import { median } from '../stats.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const quick = process.argv.includes('--quick');
+/** --only=gemm,kmeans: run just those parts. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const runs = (part: 'gemm' | 'kmeans' | 'csv'): boolean => !only || only.includes(part);
 
 /** One measured row of the table. */
 interface Measurement {
@@ -141,19 +145,37 @@ function runNumpy(spec: NumpySpec, threads: number): NumpyResult | string {
 }
 
 /**
- * Run `measure` with the native kernels on each BLAS of this run: as loaded (`native`), then on the built-in
- * one (`native-builtin`) when the loaded one is a system library; the loaded one is restored afterwards.
+ * Time fn on the native kernels with each BLAS of this run and record them: as loaded (`native`), and on
+ * the built-in one (`native-builtin`) when the loaded one is a system library. Repetitions alternate
+ * between the two so that both see the same machine load; the loaded BLAS is restored afterwards.
  */
-function eachBlas(measure: (impl: string) => void): void {
+function timedEachBlas(kernel: Measurement['kernel'], shape: string, threads: number, fn: () => unknown, work: number): void {
   const loaded = blasInfo();
-  measure('native');
-  if (loaded?.source !== 'system') return;
-  selectBlas('builtin');
+  const modes = loaded?.source === 'system' ? [loaded.library ?? 'system', 'builtin'] : [undefined];
+  const use = (mode: string | undefined): void => {
+    if (mode) selectBlas(mode);
+    setBlasThreads(threads);
+  };
+  const timings: Timings[] = modes.map(() => ({ wall: [], cpu: [] }));
   try {
-    measure('native-builtin');
+    for (const mode of modes) {
+      use(mode);
+      fn(); // warm-up
+    }
+    for (let i = 0; i < reps.native; i++) {
+      modes.forEach((mode, j) => {
+        use(mode);
+        const t = timed(fn, 1, 0);
+        timings[j]!.wall.push(...t.wall);
+        timings[j]!.cpu.push(...t.cpu);
+      });
+    }
   } finally {
-    selectBlas(loaded.library ?? 'system');
+    use(modes[0]);
+    setBlasThreads(1);
   }
+  record(kernel, shape, 'native', threads, timings[0]!, work);
+  if (timings[1]) record(kernel, shape, 'native-builtin', threads, timings[1], work);
 }
 
 function benchGemm(native: Kernels | undefined, js: Kernels): void {
@@ -164,13 +186,7 @@ function benchGemm(native: Kernels | undefined, js: Kernels): void {
   for (const threads of [1, 2]) {
     const np = numpy({ gemm: { n, reps: reps.numpy } }, threads);
     if (np?.gemm) record('gemm', shape, 'numpy', threads, fromNumpy(np.gemm), flops);
-    if (native) {
-      eachBlas((impl) => {
-        setBlasThreads(threads);
-        record('gemm', shape, impl, threads, timed(() => native.gemm(false, false, n, n, n, 1, a, b, 0, c), reps.native), flops);
-        setBlasThreads(1);
-      });
-    }
+    if (native) timedEachBlas('gemm', shape, threads, () => native.gemm(false, false, n, n, n, 1, a, b, 0, c), flops);
   }
   // No warm-up call for the slow backend: the JIT settles within the first of these multi-second runs.
   record('gemm', shape, 'js', 1, timed(() => js.gemm(false, false, n, n, n, 1, a, b, 0, c), reps.js, 0), flops);
@@ -184,7 +200,7 @@ function benchKmeans(native: Kernels | undefined, js: Kernels): void {
     if (np) record('kmeans', shape, 'numpy', 1, fromNumpy(np), flops);
     const x = randomMatrix(n * d, 3), c = randomMatrix(k * d, 4);
     const labels = new Int32Array(n);
-    if (native) eachBlas((impl) => record('kmeans', shape, impl, 1, timed(() => native.kmeansStep(x, n, d, c, k, labels), reps.native), flops));
+    if (native) timedEachBlas('kmeans', shape, 1, () => native.kmeansStep(x, n, d, c, k, labels), flops);
     record('kmeans', shape, 'js', 1, timed(() => js.kmeansStep(x, n, d, c, k, labels), reps.js, 0), flops);
     record('kmeans', shape, 'js-baseline', 1, timed(() => kmeansStepBaseline(x, n, d, c, k), reps.js, 0), flops);
   }
@@ -295,14 +311,22 @@ async function main(): Promise<void> {
   }
   const js = getBackend('js');
 
-  console.log('preparing the CSV file...');
-  const csvPath = await csvFile(csvMegabytes, CSV_COLS, 5);
-  console.log('gemm (numpy then native, system and built-in BLAS, at 1 and 2 threads, then js)...');
-  benchGemm(native, js);
-  console.log('kmeans step (numpy, native, js, hand-tuned JS per shape)...');
-  benchKmeans(native, js);
-  console.log('csv parse (numpy.loadtxt, native, js)...');
-  const csvCheck = benchCsv(native ? [native, js] : [js], csvPath);
+  if (runs('gemm')) {
+    console.log('gemm (numpy then native, system and built-in BLAS alternating, at 1 and 2 threads, then js)...');
+    benchGemm(native, js);
+  }
+  if (runs('kmeans')) {
+    console.log('kmeans step (numpy, native on each BLAS, js, hand-tuned JS per shape)...');
+    benchKmeans(native, js);
+  }
+  let csvPath: string | undefined;
+  let csvCheck = 'not run';
+  if (runs('csv')) {
+    console.log('preparing the CSV file...');
+    csvPath = await csvFile(csvMegabytes, CSV_COLS, 5);
+    console.log('csv parse (numpy.loadtxt, native, js)...');
+    csvCheck = benchCsv(native ? [native, js] : [js], csvPath);
+  }
 
   printTable();
   const ratios = targets();
@@ -325,7 +349,7 @@ async function main(): Promise<void> {
     numpy: numpyStatus,
     nativeSkipped,
     blas,
-    csvFile: { path: csvPath, bytes: statSync(csvPath).size, cols: CSV_COLS, check: csvCheck },
+    csvFile: csvPath ? { path: csvPath, bytes: statSync(csvPath).size, cols: CSV_COLS, check: csvCheck } : undefined,
     results,
     ratios,
   };
