@@ -144,8 +144,11 @@ static bool try_library(const char *file, bool explicit_path) {
   snprintf(dir, sizeof dir, "%s", path);
   bool reference = !explicit_path && strcmp(basename(dirname(dir)), "blas") == 0;
   if (!d || !s || reference) {
+    bool ilp64 = sym(h, "cblas_dgemm64_") != NULL;
     snprintf(sys.why + used, sizeof sys.why - used, "%s%s: %s", used ? "; " : "", file,
-             reference ? "the reference BLAS (skipped)" : "no cblas_dgemm / cblas_sgemm");
+             reference ? "the reference BLAS (skipped)"
+             : ilp64   ? "a 64-bit-integer (ILP64) build, not supported"
+                       : "no cblas_dgemm / cblas_sgemm");
     dlclose(h);
     return false;
   }
