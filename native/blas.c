@@ -10,7 +10,7 @@
 #include "napi_args.h"
 
 
-napi_value k_set_blas_threads(napi_env env, napi_callback_info info) {
+static napi_value k_set_blas_threads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t n;
   if (!args_get(env, info, 1, argv) || !arg_dim(env, argv[0], "threads", &n)) return NULL;
@@ -19,7 +19,7 @@ napi_value k_set_blas_threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-napi_value k_get_blas_threads(napi_env env, napi_callback_info info) {
+static napi_value k_get_blas_threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
   napi_create_int32(env, blas.get_threads(), &out);
@@ -27,7 +27,7 @@ napi_value k_get_blas_threads(napi_env env, napi_callback_info info) {
 }
 
 /* gemm(transA, transB, m, n, k, alpha, a, b, beta, c) */
-napi_value k_gemm(napi_env env, napi_callback_info info) {
+static napi_value k_gemm(napi_env env, napi_callback_info info) {
   napi_value argv[10];
   bool ta, tb;
   size_t m, n, k, sa, sb, sc;
@@ -70,7 +70,7 @@ static void row_sq_norms(const typed_arg *x, size_t n, size_t d, double *out) {
 }
 
 /* rowSqNorms(x, n, d) */
-napi_value k_row_sq_norms(napi_env env, napi_callback_info info) {
+static napi_value k_row_sq_norms(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   size_t n, d, sx;
   typed_arg x;
@@ -94,7 +94,7 @@ static double *as_f64(const typed_arg *a, size_t len, bool *owned) {
 }
 
 /* pairwiseSqDist(x, n, y, m, d) -> n x m Float64Array */
-napi_value k_pairwise_sq_dist(napi_env env, napi_callback_info info) {
+static napi_value k_pairwise_sq_dist(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   size_t n, m, d, sx, sy, so;
   typed_arg x, y;
@@ -132,3 +132,9 @@ napi_value k_pairwise_sq_dist(napi_env env, napi_callback_info info) {
   free(ny);
   return ok ? result : throw_oom(env);
 }
+
+DISLIB_EXPORT("setBlasThreads", k_set_blas_threads)
+DISLIB_EXPORT("getBlasThreads", k_get_blas_threads)
+DISLIB_EXPORT("gemm", k_gemm)
+DISLIB_EXPORT("rowSqNorms", k_row_sq_norms)
+DISLIB_EXPORT("pairwiseSqDist", k_pairwise_sq_dist)

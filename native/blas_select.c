@@ -383,7 +383,7 @@ static bool put_string(napi_env env, napi_value obj, const char *key, const char
 }
 
 /* blasInfo() -> { name, source, library?, version?, lapack, lapackLibrary?, isa?, threads, tried? } */
-napi_value k_blas_info(napi_env env, napi_callback_info info) {
+static napi_value k_blas_info(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value obj, threads;
   if (napi_create_object(env, &obj) != napi_ok) return NULL;
@@ -401,7 +401,7 @@ napi_value k_blas_info(napi_env env, napi_callback_info info) {
 }
 
 /* selectBlas(mode) -> blasInfo(); mode as DISLIB_BLAS. Throws when the mode cannot be honoured. */
-napi_value k_select_blas(napi_env env, napi_callback_info info) {
+static napi_value k_select_blas(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   char mode[PATH_MAX], err[1024];
   size_t len;
@@ -410,3 +410,6 @@ napi_value k_select_blas(napi_env env, napi_callback_info info) {
   if (!select_blas(mode, err, sizeof err)) return throw_error(env, err);
   return k_blas_info(env, info);
 }
+
+DISLIB_EXPORT("blasInfo", k_blas_info)
+DISLIB_EXPORT("selectBlas", k_select_blas)

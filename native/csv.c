@@ -573,7 +573,7 @@ static size_t count_lf(const uint8_t *p, const uint8_t *e) {
 }
 
 /* parseCsv(bytes, start, end, delimiter) -> { values, rows, cols } | { error, line, column, expected, found } */
-napi_value k_parse_csv(napi_env env, napi_callback_info info) {
+static napi_value k_parse_csv(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   size_t start, end, delim;
   typed_arg bytes;
@@ -618,3 +618,5 @@ napi_value k_parse_csv(napi_env env, napi_callback_info info) {
   }
   return result_object(env, values, rows, cols);
 }
+
+DISLIB_EXPORT("parseCsv", k_parse_csv)

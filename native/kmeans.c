@@ -676,7 +676,7 @@ static int mixed_scores(void) {
 }
 
 /* kmeansStep(x, n, d, centers, k, labels?) -> { sums, counts, inertia } */
-napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
+static napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   size_t n, d, k, sx, sc;
   typed_arg x, c, lab = {0};
@@ -711,3 +711,5 @@ napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
   }
   return result;
 }
+
+DISLIB_EXPORT("kmeansStep", k_kmeans_step)

@@ -38,7 +38,7 @@ static bool square_args(napi_env env, napi_callback_info info, size_t *n, size_t
 }
 
 /* qr(a, m, n) -> { q: m x n, r: n x n } */
-napi_value k_qr(napi_env env, napi_callback_info info) {
+static napi_value k_qr(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   size_t m, n, sa, sr;
   typed_arg a;
@@ -56,7 +56,7 @@ napi_value k_qr(napi_env env, napi_callback_info info) {
 }
 
 /* svd(a, m, n) -> { u: m x p, s: p, vt: p x n }, p = min(m, n) */
-napi_value k_svd(napi_env env, napi_callback_info info) {
+static napi_value k_svd(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   size_t m, n, sa, su, svt;
   typed_arg a;
@@ -79,7 +79,7 @@ napi_value k_svd(napi_env env, napi_callback_info info) {
 }
 
 /* eigh(a, n) -> { w: ascending eigenvalues, v: eigenvectors as columns } (lower triangle read) */
-napi_value k_eigh(napi_env env, napi_callback_info info) {
+static napi_value k_eigh(napi_env env, napi_callback_info info) {
   size_t n, sa;
   typed_arg a;
   if (!square_args(env, info, &n, &sa, &a)) return NULL;
@@ -95,7 +95,7 @@ napi_value k_eigh(napi_env env, napi_callback_info info) {
 }
 
 /* cholesky(a, n) -> lower L (upper part zeroed), or the order of the first non-positive minor */
-napi_value k_cholesky(napi_env env, napi_callback_info info) {
+static napi_value k_cholesky(napi_env env, napi_callback_info info) {
   size_t n, sa;
   typed_arg a;
   if (!square_args(env, info, &n, &sa, &a)) return NULL;
@@ -108,7 +108,7 @@ napi_value k_cholesky(napi_env env, napi_callback_info info) {
 }
 
 /* lstsq(a, m, n, b, r) -> X (n x r) minimising ||A X - B||, or the rank-deficiency info */
-napi_value k_lstsq(napi_env env, napi_callback_info info) {
+static napi_value k_lstsq(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   size_t m, n, r, sa, sb, sx;
   typed_arg a, b;
@@ -134,3 +134,9 @@ napi_value k_lstsq(napi_env env, napi_callback_info info) {
   free(wb);
   return rc == 0 ? vx : info_value(env, rc);
 }
+
+DISLIB_EXPORT("qr", k_qr)
+DISLIB_EXPORT("svd", k_svd)
+DISLIB_EXPORT("eigh", k_eigh)
+DISLIB_EXPORT("cholesky", k_cholesky)
+DISLIB_EXPORT("lstsq", k_lstsq)
