@@ -4,8 +4,8 @@
  * factorisations on a system BLAS / LAPACK it opens at load time (OpenBLAS, MKL, BLIS, libblas.so.3) or on
  * its built-in ones; `DISLIB_BLAS=builtin` forces the latter and {@link blasInfo} says which is in use.
  * Importing this module never throws: when the addon is missing or broken, nothing is registered and
- * {@link nativeLoadError} says why. Arguments are validated here, before the addon sees them, so that
- * misuse raises typed errors from lib/errors.ts with the offending parameter named.
+ * {@link nativeLoadError} says why. The registry validates arguments before the addon sees them
+ * (check.ts), so that misuse raises typed errors from lib/errors.ts with the offending parameter named.
  *
  * @packageDocumentation
  */
@@ -13,8 +13,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { DislibError, NativeUnavailableError, ParameterError } from '../errors.js';
 import { registerBackend } from './registry.js';
-import { csvArgs, dim as checkDim, f64Array, finite, flag, floatArray, sameDtype, scalar, shaped, tallMatrix } from './check.js';
-import type { CsvParseFailure, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
+import type { FloatArray, Kernels, KMeansStepResult } from './types.js';
 
 /** The addon's exports: the kernels with raw numeric status codes, plus BLAS thread control. */
 interface NativeAddon {
@@ -120,13 +119,6 @@ export function selectBlas(mode: BlasMode): BlasInfo {
   }
 }
 
-const MAX_DIM = 2 ** 31 - 1; // BLAS and LAPACK index with 32-bit ints
-
-/** A dimension BLAS and LAPACK can index. */
-function dim(name: string, v: number): number {
-  return checkDim(name, v, MAX_DIM);
-}
-
 /**
  * A LAPACK result, or the typed error for LAPACK's `info`: positive means a numerical failure described by
  * `failure`; negative means LAPACK rejected an argument, which after the shape and finiteness checks
@@ -144,95 +136,26 @@ type NativeKernels = Pick<
   'gemm' | 'rowSqNorms' | 'kmeansStep' | 'pairwiseSqDist' | 'qr' | 'svd' | 'eigh' | 'cholesky' | 'lstsq' | 'parseCsv' | 'uniformFill'
 >;
 
+/** The addon's kernels as the contract has them (the registry checks their arguments first, see check.ts). */
 function makeKernels(lib: NativeAddon): NativeKernels {
   return {
-    gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      flag('transA', transA);
-      flag('transB', transB);
-      dim('m', m);
-      dim('n', n);
-      dim('k', k);
-      scalar('alpha', alpha);
-      scalar('beta', beta);
-      shaped('a', floatArray('a', a), transA ? k : m, transA ? m : k);
-      shaped('b', floatArray('b', b), transB ? n : k, transB ? k : n);
-      shaped('c', floatArray('c', c), m, n);
-      sameDtype('a, b, c', a, b, c);
-      lib.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-    },
-
-    rowSqNorms(x, n, d) {
-      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
-      return lib.rowSqNorms(x, n, d);
-    },
-
-    kmeansStep(x, n, d, centers, k, labels) {
-      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
-      shaped('centers', floatArray('centers', centers), dim('k', k), d);
-      sameDtype('x, centers', x, centers);
-      if (k < 1) throw new ParameterError('k', 'expected at least one center');
-      if (labels !== undefined) {
-        if (!(labels instanceof Int32Array)) throw new ParameterError('labels', 'expected an Int32Array');
-        shaped('labels', labels, n, 1);
-      }
-      return lib.kmeansStep(x, n, d, centers, k, labels);
-    },
-
-    pairwiseSqDist(x, n, y, m, d) {
-      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
-      shaped('y', floatArray('y', y), dim('m', m), d);
-      sameDtype('x, y', x, y);
-      return lib.pairwiseSqDist(x, n, y, m, d);
-    },
-
-    qr(a, m, n) {
-      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
-      tallMatrix('qr', m, n);
-      return lapackResult(lib.qr(a, m, n), 'a', (info) => new DislibError(`qr failed (LAPACK info ${info})`, { info }));
-    },
-
-    svd(a, m, n) {
-      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
-      return lapackResult(lib.svd(a, m, n), 'a', (info) => new DislibError(`svd did not converge (LAPACK dgesdd info ${info})`, { info }));
-    },
-
-    eigh(a, n) {
-      finite('a', shaped('a', f64Array('a', a), dim('n', n), n));
-      return lapackResult(lib.eigh(a, n), 'a', (info) => new DislibError(`eigh did not converge (LAPACK dsyevd info ${info})`, { info }));
-    },
-
-    cholesky(a, n) {
-      finite('a', shaped('a', f64Array('a', a), dim('n', n), n));
-      return lapackResult(
+    gemm: lib.gemm,
+    rowSqNorms: lib.rowSqNorms,
+    kmeansStep: (x, n, d, centers, k, labels) => lib.kmeansStep(x, n, d, centers, k, labels),
+    pairwiseSqDist: lib.pairwiseSqDist,
+    qr: (a, m, n) => lapackResult(lib.qr(a, m, n), 'a', (info) => new DislibError(`qr failed (LAPACK info ${info})`, { info })),
+    svd: (a, m, n) => lapackResult(lib.svd(a, m, n), 'a', (info) => new DislibError(`svd did not converge (LAPACK dgesdd info ${info})`, { info })),
+    eigh: (a, n) => lapackResult(lib.eigh(a, n), 'a', (info) => new DislibError(`eigh did not converge (LAPACK dsyevd info ${info})`, { info })),
+    cholesky: (a, n) =>
+      lapackResult(
         lib.cholesky(a, n),
         'a',
         (info) => new ParameterError('a', `matrix is not symmetric positive definite (leading minor of order ${info} is not positive)`, { minor: info }),
-      );
-    },
-
-    lstsq(a, m, n, b, r) {
-      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
-      finite('b', shaped('b', f64Array('b', b), m, dim('r', r)));
-      tallMatrix('lstsq', m, n);
-      return lapackResult(
-        lib.lstsq(a, m, n, b, r),
-        'a, b',
-        (info) => new ParameterError('a', `matrix is rank deficient (diagonal element ${info} of R is zero)`, { info }),
-      );
-    },
-
-    parseCsv(bytes, start, end, delimiter): CsvParseResult | CsvParseFailure {
-      csvArgs(bytes, start, end, delimiter);
-      return lib.parseCsv(bytes, start, end, delimiter);
-    },
-
-    uniformFill(seed, row0, col0, rows, cols, out) {
-      shaped('out', floatArray('out', out), dim('rows', rows), dim('cols', cols));
-      // Counters are 64-bit: seed and positions may exceed 2^31 but must be exact doubles.
-      const positions: [string, number][] = [['seed', seed], ['row0', row0], ['col0', col0], ['row0 + rows', row0 + rows], ['col0 + cols', col0 + cols]];
-      for (const [name, v] of positions) checkDim(name, v);
-      lib.uniformFill(seed, row0, col0, rows, cols, out);
-    },
+      ),
+    lstsq: (a, m, n, b, r) =>
+      lapackResult(lib.lstsq(a, m, n, b, r), 'a, b', (info) => new ParameterError('a', `matrix is rank deficient (diagonal element ${info} of R is zero)`, { info })),
+    parseCsv: lib.parseCsv,
+    uniformFill: lib.uniformFill,
   };
 }
 
