@@ -1,35 +1,30 @@
 /*
- * dislib_native: the native kernel backend (Node-API, OpenBLAS CBLAS + LAPACKE). BLAS is pinned to one thread
- * when the module loads because worker processes are the unit of parallelism; setBlasThreads overrides it.
+ * dislib_native: the native kernel backend (Node-API). Loading it selects the BLAS and LAPACK (a system
+ * library, else built-in; see blas_select.c) and pins BLAS to one thread because worker processes are the
+ * unit of parallelism; setBlasThreads overrides it. The entry points are those the C files registered
+ * with DISLIB_EXPORT (kernels.h).
  */
-#include <cblas.h>
-
+#include "blas.h"
 #include "kernels.h"
+#include "napi_args.h"
+
+static dislib_export *registered;
+
+void dislib_register(dislib_export *entry) {
+  entry->next = registered;
+  registered = entry;
+}
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
-  static const struct {
-    const char *name;
-    napi_callback fn;
-  } entries[] = {
-      {"gemm", k_gemm},
-      {"rowSqNorms", k_row_sq_norms},
-      {"kmeansStep", k_kmeans_step},
-      {"pairwiseSqDist", k_pairwise_sq_dist},
-      {"qr", k_qr},
-      {"svd", k_svd},
-      {"eigh", k_eigh},
-      {"cholesky", k_cholesky},
-      {"lstsq", k_lstsq},
-      {"parseCsv", k_parse_csv},
-      {"uniformFill", k_uniform_fill},
-      {"setBlasThreads", k_set_blas_threads},
-      {"getBlasThreads", k_get_blas_threads},
-  };
-  openblas_set_num_threads(1);
-  for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+  char err[1024];
+  if (!blas_init(err, sizeof err)) {
+    throw_error(env, err);
+    return NULL;
+  }
+  for (const dislib_export *e = registered; e; e = e->next) {
     napi_value fn;
-    if (napi_create_function(env, entries[i].name, NAPI_AUTO_LENGTH, entries[i].fn, NULL, &fn) != napi_ok ||
-        napi_set_named_property(env, exports, entries[i].name, fn) != napi_ok) {
+    if (napi_create_function(env, e->name, NAPI_AUTO_LENGTH, e->fn, NULL, &fn) != napi_ok ||
+        napi_set_named_property(env, exports, e->name, fn) != napi_ok) {
       return NULL;
     }
   }

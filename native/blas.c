@@ -5,29 +5,29 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "blas_util.h"
+#include "blas.h"
 #include "kernels.h"
 #include "napi_args.h"
 
 
-napi_value k_set_blas_threads(napi_env env, napi_callback_info info) {
+static napi_value k_set_blas_threads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t n;
   if (!args_get(env, info, 1, argv) || !arg_dim(env, argv[0], "threads", &n)) return NULL;
   if (n < 1) n = 1;
-  openblas_set_num_threads((int)n);
+  blas.set_threads((int)n);
   return NULL;
 }
 
-napi_value k_get_blas_threads(napi_env env, napi_callback_info info) {
+static napi_value k_get_blas_threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
-  napi_create_int32(env, openblas_get_num_threads(), &out);
+  napi_create_int32(env, blas.get_threads(), &out);
   return out;
 }
 
 /* gemm(transA, transB, m, n, k, alpha, a, b, beta, c) */
-napi_value k_gemm(napi_env env, napi_callback_info info) {
+static napi_value k_gemm(napi_env env, napi_callback_info info) {
   napi_value argv[10];
   bool ta, tb;
   size_t m, n, k, sa, sb, sc;
@@ -42,15 +42,14 @@ napi_value k_gemm(napi_env env, napi_callback_info info) {
   }
   if (a.type != c.type || b.type != c.type) return throw_error(env, "gemm: a, b and c must have the same dtype");
   if (m == 0 || n == 0) return NULL;
-  enum CBLAS_TRANSPOSE opa = ta ? CblasTrans : CblasNoTrans, opb = tb ? CblasTrans : CblasNoTrans;
-  blasint lda = blas_ld(ta ? m : k), ldb = blas_ld(tb ? k : n);
-  if (c.type == napi_float64_array) {
-    cblas_dgemm(CblasRowMajor, opa, opb, (blasint)m, (blasint)n, (blasint)k, alpha, a.data, lda, b.data, ldb, beta, c.data, (blasint)n);
-  } else {
-    cblas_sgemm(CblasRowMajor, opa, opb, (blasint)m, (blasint)n, (blasint)k, (float)alpha, a.data, lda, b.data, ldb, (float)beta,
-                c.data, (blasint)n);
-  }
-  return NULL;
+  /* Leading dimensions of row-major matrices; BLAS wants >= 1 even for an empty one. */
+  size_t lda = ta ? m : k, ldb = tb ? k : n;
+  lda += lda == 0;
+  ldb += ldb == 0;
+  int rc = c.type == napi_float64_array
+               ? blas_dgemm(ta, tb, m, n, k, alpha, a.data, lda, b.data, ldb, beta, c.data, n)
+               : blas_sgemm(ta, tb, m, n, k, (float)alpha, a.data, lda, b.data, ldb, (float)beta, c.data, n);
+  return rc == 0 ? NULL : throw_oom(env);
 }
 
 #define ROW_SQ_NORMS_IMPL(NAME, T)                                   \
@@ -71,7 +70,7 @@ static void row_sq_norms(const typed_arg *x, size_t n, size_t d, double *out) {
 }
 
 /* rowSqNorms(x, n, d) */
-napi_value k_row_sq_norms(napi_env env, napi_callback_info info) {
+static napi_value k_row_sq_norms(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   size_t n, d, sx;
   typed_arg x;
@@ -95,7 +94,7 @@ static double *as_f64(const typed_arg *a, size_t len, bool *owned) {
 }
 
 /* pairwiseSqDist(x, n, y, m, d) -> n x m Float64Array */
-napi_value k_pairwise_sq_dist(napi_env env, napi_callback_info info) {
+static napi_value k_pairwise_sq_dist(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   size_t n, m, d, sx, sy, so;
   typed_arg x, y;
@@ -112,11 +111,13 @@ napi_value k_pairwise_sq_dist(napi_env env, napi_callback_info info) {
   bool own_x, own_y;
   double *xd = as_f64(&x, sx, &own_x), *yd = as_f64(&y, sy, &own_y);
   double *nx = malloc(n * sizeof(double)), *ny = malloc(m * sizeof(double));
-  if (xd && yd && nx && ny) {
+  bool ok = xd && yd && nx && ny;
+  if (ok) {
     row_sq_norms_f64(xd, n, d, nx);
     row_sq_norms_f64(yd, m, d, ny);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)n, (blasint)m, (blasint)d, -2.0, xd, (blasint)d, yd,
-                (blasint)d, 0.0, out, (blasint)m);
+    ok = blas_dgemm(false, true, n, m, d, -2.0, xd, d, yd, d, 0.0, out, m) == 0;
+  }
+  if (ok) {
     for (size_t i = 0; i < n; i++) {
       double *row = out + i * m;
       for (size_t j = 0; j < m; j++) {
@@ -125,10 +126,15 @@ napi_value k_pairwise_sq_dist(napi_env env, napi_callback_info info) {
       }
     }
   }
-  bool ok = xd && yd && nx && ny;
   if (own_x) free(xd);
   if (own_y) free(yd);
   free(nx);
   free(ny);
   return ok ? result : throw_oom(env);
 }
+
+DISLIB_EXPORT("setBlasThreads", k_set_blas_threads)
+DISLIB_EXPORT("getBlasThreads", k_get_blas_threads)
+DISLIB_EXPORT("gemm", k_gemm)
+DISLIB_EXPORT("rowSqNorms", k_row_sq_norms)
+DISLIB_EXPORT("pairwiseSqDist", k_pairwise_sq_dist)

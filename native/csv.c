@@ -728,7 +728,7 @@ static bool comments_arg(napi_env env, const typed_arg *packed, uint8_t delim, c
  * parseCsv(bytes, start, end, delimiter, comments?, usecols?) -> { values, rows, cols } | { error, line, column, expected, found }
  * comments: a Uint8Array of the markers joined by LF; usecols: a non-empty Int32Array.
  */
-napi_value k_parse_csv(napi_env env, napi_callback_info info) {
+static napi_value k_parse_csv(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   size_t start, end, delim;
   typed_arg bytes, packed, use = {0};
@@ -801,3 +801,5 @@ done:
   free(cm_mem);
   return result;
 }
+
+DISLIB_EXPORT("parseCsv", k_parse_csv)

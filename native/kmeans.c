@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "blas_util.h"
+#include "blas.h"
 #include "kernels.h"
 #include "napi_args.h"
 
@@ -374,8 +374,12 @@ ASSIGN512_IMPL(assign512_f32, float, row8_f32, argmin512_f32)
         if (wide) SMALL_SCORES512(xc, rows, d, ct, stride, score, ahead);                                           \
         else SMALL_SCORES(xc, rows, d, ct, stride, score, ahead);                                                   \
       } else if (d > 0) {                                                                                           \
-        GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rows, (blasint)k, (blasint)d, (T)-2, xc, (blasint)d, \
-             c, (blasint)d, (T)0, score, (blasint)k);                                                               \
+        if (GEMM(false, true, rows, k, d, (T)-2, xc, d, c, d, (T)0, score, k) != 0) {                               \
+          free(score);                                                                                              \
+          free(ct);                                                                                                 \
+          free(cn);                                                                                                 \
+          return -1;                                                                                                \
+        }                                                                                                           \
       } else {                                                                                                      \
         for (size_t t = 0; t < rows * k; t++) score[t] = 0;                                                         \
       }                                                                                                             \
@@ -398,8 +402,8 @@ ASSIGN512_IMPL(assign512_f32, float, row8_f32, argmin512_f32)
 #define assign512_f64 assign_f64
 #define assign512_f32 assign_f32
 #endif
-KMEANS_IMPL(kmeans_f64, double, cblas_dgemm, small_scores_f64, small_scores512_f64, assign_f64, assign512_f64)
-KMEANS_IMPL(kmeans_f32, float, cblas_sgemm, small_scores_f32, small_scores512_f32, assign_f32, assign512_f32)
+KMEANS_IMPL(kmeans_f64, double, blas_dgemm, small_scores_f64, small_scores512_f64, assign_f64, assign512_f64)
+KMEANS_IMPL(kmeans_f32, float, blas_sgemm, small_scores_f32, small_scores512_f32, assign_f32, assign512_f32)
 
 /*
  * Float64 data, large k: the scores come from a float32 GEMM (about twice the rate of the float64 one)
@@ -612,8 +616,10 @@ MULTIVERSION static int kmeans_mixed_f64(const double *x, size_t n, size_t d, co
     const double *xc = x + r0 * d;
     for (size_t i = 0; i < rows; i++) in_range[i] = (unsigned char)to_f32_checked(xc + i * d, d, xf + i * d, &xn[i]);
     if (d > 0) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (blasint)rows, (blasint)k, (blasint)d, -2.0f, xf, (blasint)d, cf,
-                  (blasint)d, 0.0f, score, (blasint)k);
+      if (blas_sgemm(false, true, rows, k, d, -2.0f, xf, d, cf, d, 0.0f, score, k) != 0) {
+        free(xf), free(cf), free(score), free(cnf), free(cn), free(xn), free(cand), free(in_range);
+        return -1;
+      }
     } else {
       memset(score, 0, rows * k * sizeof(float));
     }
@@ -670,7 +676,7 @@ static int mixed_scores(void) {
 }
 
 /* kmeansStep(x, n, d, centers, k, labels?) -> { sums, counts, inertia } */
-napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
+static napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   size_t n, d, k, sx, sc;
   typed_arg x, c, lab = {0};
@@ -705,3 +711,5 @@ napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
   }
   return result;
 }
+
+DISLIB_EXPORT("kmeansStep", k_kmeans_step)

@@ -1,17 +1,18 @@
 /*
- * LAPACKE-backed factorisations (row-major, Float64). Each works on a copy of its input. When LAPACK(E)
- * reports a failure the entry point returns its info as a JS number instead of a result, and the TypeScript
- * wrapper turns it into a typed error: info > 0 is numerical (not SPD, rank deficient, no convergence);
- * info < 0 names a rejected argument, which after the shape checks means LAPACKE found a NaN in the input.
+ * The factorisations (row-major, Float64) through the LAPACK that blas.h selected (system or built-in).
+ * Each works on a copy of its input. When LAPACK reports a failure the entry point returns its info as a
+ * JS number instead of a result, and the TypeScript wrapper turns it into a typed error: info > 0 is
+ * numerical (not SPD, rank deficient, no convergence); info < 0 names a rejected argument.
  */
-#include <lapacke.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas.h"
 #include "kernels.h"
 #include "napi_args.h"
 
-static napi_value info_value(napi_env env, lapack_int info) {
+static napi_value info_value(napi_env env, int info) {
+  if (info == LAPACK_OOM) return throw_oom(env);
   napi_value out;
   napi_create_int32(env, (int32_t)info, &out);
   return out;
@@ -36,8 +37,8 @@ static bool square_args(napi_env env, napi_callback_info info, size_t *n, size_t
          arg_typed(env, argv[0], "a", napi_float64_array, *size, a);
 }
 
-/* qr(a, m, n) -> { q: m x n, r: n x n } via dgeqrf + dorgqr */
-napi_value k_qr(napi_env env, napi_callback_info info) {
+/* qr(a, m, n) -> { q: m x n, r: n x n } */
+static napi_value k_qr(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   size_t m, n, sa, sr;
   typed_arg a;
@@ -48,21 +49,14 @@ napi_value k_qr(napi_env env, napi_callback_info info) {
   if (!vr) return NULL;
   if (n > 0) {
     memcpy(q, a.data, sa * sizeof(double));
-    double *tau = malloc(n * sizeof(double));
-    if (!tau) return throw_oom(env);
-    lapack_int info_qr = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, q, (lapack_int)n, tau);
-    if (info_qr == 0) {
-      for (size_t i = 0; i < n; i++) memcpy(r + i * n + i, q + i * n + i, (n - i) * sizeof(double));
-      info_qr = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, (lapack_int)n, q, (lapack_int)n, tau);
-    }
-    free(tau);
-    if (info_qr != 0) return info_value(env, info_qr);
+    int rc = blas.lapack.qr(m, n, q, r);
+    if (rc != 0) return info_value(env, rc);
   }
   return pack2(env, "q", vq, "r", vr);
 }
 
-/* svd(a, m, n) -> { u: m x p, s: p, vt: p x n } via dgesdd, p = min(m, n) */
-napi_value k_svd(napi_env env, napi_callback_info info) {
+/* svd(a, m, n) -> { u: m x p, s: p, vt: p x n }, p = min(m, n) */
+static napi_value k_svd(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   size_t m, n, sa, su, svt;
   typed_arg a;
@@ -76,8 +70,7 @@ napi_value k_svd(napi_env env, napi_callback_info info) {
     double *work = malloc(sa * sizeof(double));
     if (!work) return throw_oom(env);
     memcpy(work, a.data, sa * sizeof(double));
-    lapack_int rc = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)m, (lapack_int)n, work, (lapack_int)n, s, u, (lapack_int)p,
-                                   vt, (lapack_int)n);
+    int rc = blas.lapack.svd(m, n, work, s, u, vt);
     free(work);
     if (rc != 0) return info_value(env, rc);
   }
@@ -85,8 +78,8 @@ napi_value k_svd(napi_env env, napi_callback_info info) {
   return obj && set_prop(env, obj, "vt", vvt) ? obj : NULL;
 }
 
-/* eigh(a, n) -> { w: ascending eigenvalues, v: eigenvectors as columns } via dsyevd (lower triangle read) */
-napi_value k_eigh(napi_env env, napi_callback_info info) {
+/* eigh(a, n) -> { w: ascending eigenvalues, v: eigenvectors as columns } (lower triangle read) */
+static napi_value k_eigh(napi_env env, napi_callback_info info) {
   size_t n, sa;
   typed_arg a;
   if (!square_args(env, info, &n, &sa, &a)) return NULL;
@@ -95,14 +88,14 @@ napi_value k_eigh(napi_env env, napi_callback_info info) {
   if (!vv) return NULL;
   if (n > 0) {
     memcpy(v, a.data, sa * sizeof(double));
-    lapack_int rc = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'L', (lapack_int)n, v, (lapack_int)n, w);
+    int rc = blas.lapack.eigh(n, v, w);
     if (rc != 0) return info_value(env, rc);
   }
   return pack2(env, "w", vw, "v", vv);
 }
 
-/* cholesky(a, n) -> lower L (upper part zeroed) via dpotrf, or the order of the first non-positive minor */
-napi_value k_cholesky(napi_env env, napi_callback_info info) {
+/* cholesky(a, n) -> lower L (upper part zeroed), or the order of the first non-positive minor */
+static napi_value k_cholesky(napi_env env, napi_callback_info info) {
   size_t n, sa;
   typed_arg a;
   if (!square_args(env, info, &n, &sa, &a)) return NULL;
@@ -110,12 +103,12 @@ napi_value k_cholesky(napi_env env, napi_callback_info info) {
   napi_value vl = new_f64(env, sa, &l);
   if (!vl || n == 0) return vl;
   for (size_t i = 0; i < n; i++) memcpy(l + i * n, (const double *)a.data + i * n, (i + 1) * sizeof(double));
-  lapack_int rc = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', (lapack_int)n, l, (lapack_int)n);
+  int rc = blas.lapack.cholesky(n, l);
   return rc == 0 ? vl : info_value(env, rc);
 }
 
-/* lstsq(a, m, n, b, r) -> X (n x r) minimising ||A X - B|| via dgels, or the rank-deficiency info */
-napi_value k_lstsq(napi_env env, napi_callback_info info) {
+/* lstsq(a, m, n, b, r) -> X (n x r) minimising ||A X - B||, or the rank-deficiency info */
+static napi_value k_lstsq(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   size_t m, n, r, sa, sb, sx;
   typed_arg a, b;
@@ -135,10 +128,15 @@ napi_value k_lstsq(napi_env env, napi_callback_info info) {
   }
   memcpy(wa, a.data, sa * sizeof(double));
   memcpy(wb, b.data, sb * sizeof(double));
-  lapack_int rc = LAPACKE_dgels(LAPACK_ROW_MAJOR, 'N', (lapack_int)m, (lapack_int)n, (lapack_int)r, wa, (lapack_int)n, wb,
-                                (lapack_int)r);
+  int rc = blas.lapack.lstsq(m, n, r, wa, wb);
   if (rc == 0) memcpy(x, wb, sx * sizeof(double));
   free(wa);
   free(wb);
   return rc == 0 ? vx : info_value(env, rc);
 }
+
+DISLIB_EXPORT("qr", k_qr)
+DISLIB_EXPORT("svd", k_svd)
+DISLIB_EXPORT("eigh", k_eigh)
+DISLIB_EXPORT("cholesky", k_cholesky)
+DISLIB_EXPORT("lstsq", k_lstsq)

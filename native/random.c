@@ -174,7 +174,7 @@ static bool arg_index(napi_env env, napi_value v, const char *name, uint64_t *ou
 }
 
 /* uniformFill(seed, row0, col0, rows, cols, out) */
-napi_value k_uniform_fill(napi_env env, napi_callback_info info) {
+static napi_value k_uniform_fill(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   uint64_t seed, row0, col0;
   size_t rows, cols, n;
@@ -191,3 +191,5 @@ napi_value k_uniform_fill(napi_env env, napi_callback_info info) {
   uniform_fill(seed, row0, col0, rows, cols, out.type == napi_float64_array, out.data);
   return NULL;
 }
+
+DISLIB_EXPORT("uniformFill", k_uniform_fill)

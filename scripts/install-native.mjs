@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds the optional native kernel addon (build/Release/dislib_native.node) with node-gyp.
+// Builds the optional native kernel addon (build/Release/dislib_native.node) with node-gyp: it needs a C
+// compiler only (no BLAS headers or libraries; a system BLAS is opened at run time when present).
 // Without --required a failed build is not an error: the pure-TypeScript kernels are used instead.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +18,7 @@ function fail(reason) {
     process.exit(1);
   }
   console.log(`dislib-ts: native kernels not built (${reason}); using the TypeScript kernels. ` +
-    `Install libopenblas-dev and liblapacke-dev, then run \`${rebuildCommand}\`.`);
+    `The build needs a C compiler, make and python3 (node-gyp); with them run \`${rebuildCommand}\`.`);
   process.exit(0);
 }
 
@@ -43,9 +44,19 @@ if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node'
 }
 const result = spawnSync(process.execPath, gypArgs, { cwd: root, stdio: required ? 'inherit' : 'pipe', encoding: 'utf8' });
 if (result.status !== 0) {
-  // The compiler's first error (e.g. a missing cblas.h) says more than node-gyp's closing lines.
+  // The compiler's first error says more than node-gyp's closing lines.
   const lines = `${result.stdout ?? ''}\n${result.stderr ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean);
   const why = lines.find((l) => /(^|\s)(fatal )?error:/i.test(l) && !l.startsWith('gyp')) ?? lines.slice(-3).join(' | ');
   fail(`node-gyp rebuild exited with ${result.status}${why ? `: ${why}` : ''}`);
 }
-console.log('dislib-ts: native kernels built (OpenBLAS + LAPACKE).');
+// Which BLAS the kernels will use is decided when they load; say it now, and that a system one is optional.
+let blasLine = '';
+try {
+  const info = createRequire(join(root, 'package.json'))(join(root, 'build', 'Release', 'dislib_native.node')).blasInfo();
+  blasLine = info.source === 'system'
+    ? ` using ${info.name} (${info.library})`
+    : ` using the built-in BLAS (${info.isa}); a system OpenBLAS (Debian: libopenblas0) or MKL is an optional speed-up, found when present`;
+} catch (err) {
+  blasLine = ` but they do not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+}
+console.log(`dislib-ts: native kernels built,${blasLine}.`);

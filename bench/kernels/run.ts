@@ -1,13 +1,15 @@
 /**
  * Kernel bench: GFLOP/s of gemm (2000^3) and of the fused K-means step (n=1e6 d=50 k=8; n=2e5 d=100 k=500)
- * for the native and js backends, a hand-tuned single-thread JS K-means step (the js yardstick) and numpy
+ * for the native backend on the system BLAS it loaded and on its built-in BLAS (`native-builtin`, the
+ * no-system-BLAS path) in the same run, the js backend, a hand-tuned single-thread JS K-means step (the js yardstick) and numpy
  * in the same run (`X @ C.T` + argmin, `A @ B`), single thread against single thread plus 2-thread gemm;
  * then CSV parse throughput (native, js, numpy.loadtxt) on the same ~100 MB file of 17-digit doubles.
  * numpy runs just before the native measurement it is compared with, so both see the same machine load.
  * Reports medians of wall time (the verdicts) and of CPU time, prints a table and writes
  * bench/results/kernels.json.
  *
- * Usage: node dist/bench/kernels/run.js [--quick]   (--quick: shapes / 10, 10 MB CSV, fewer repetitions)
+ * Usage: node dist/bench/kernels/run.js [--quick] [--only=gemm,kmeans,csv]
+ *   (--quick: shapes / 10, 10 MB CSV, fewer repetitions; --only: just those parts)
  *
  * @packageDocumentation
  */
@@ -15,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { getBackend, setBlasThreads } from '../../lib/kernels/index.js';
+import { blasInfo, describeBlas, getBackend, selectBlas, setBlasThreads } from '../../lib/kernels/index.js';
 import type { CsvParseFailure, CsvParseResult, Kernels } from '../../lib/kernels/types.js';
 import { kmeansStepBaseline } from './baseline-kmeans.js';
 import { csvFile, randomMatrix } from './data.js';
@@ -23,6 +25,9 @@ import { median } from '../stats.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const quick = process.argv.includes('--quick');
+/** --only=gemm,kmeans: run just those parts. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const runs = (part: 'gemm' | 'kmeans' | 'csv'): boolean => !only || only.includes(part);
 
 /** One measured row of the table. */
 interface Measurement {
@@ -139,6 +144,40 @@ function runNumpy(spec: NumpySpec, threads: number): NumpyResult | string {
   return JSON.parse(r.stdout) as NumpyResult;
 }
 
+/**
+ * Time fn on the native kernels with each BLAS of this run and record them: as loaded (`native`), and on
+ * the built-in one (`native-builtin`) when the loaded one is a system library. Repetitions alternate
+ * between the two so that both see the same machine load; the loaded BLAS is restored afterwards.
+ */
+function timedEachBlas(kernel: Measurement['kernel'], shape: string, threads: number, fn: () => unknown, work: number): void {
+  const loaded = blasInfo();
+  const modes = loaded?.source === 'system' ? [loaded.library ?? 'system', 'builtin'] : [undefined];
+  const use = (mode: string | undefined): void => {
+    if (mode) selectBlas(mode);
+    setBlasThreads(threads);
+  };
+  const timings: Timings[] = modes.map(() => ({ wall: [], cpu: [] }));
+  try {
+    for (const mode of modes) {
+      use(mode);
+      fn(); // warm-up
+    }
+    for (let i = 0; i < reps.native; i++) {
+      modes.forEach((mode, j) => {
+        use(mode);
+        const t = timed(fn, 1, 0);
+        timings[j]!.wall.push(...t.wall);
+        timings[j]!.cpu.push(...t.cpu);
+      });
+    }
+  } finally {
+    use(modes[0]);
+    setBlasThreads(1);
+  }
+  record(kernel, shape, 'native', threads, timings[0]!, work);
+  if (timings[1]) record(kernel, shape, 'native-builtin', threads, timings[1], work);
+}
+
 function benchGemm(native: Kernels | undefined, js: Kernels): void {
   const n = gemmN;
   const shape = `${n}x${n}x${n}`;
@@ -147,11 +186,7 @@ function benchGemm(native: Kernels | undefined, js: Kernels): void {
   for (const threads of [1, 2]) {
     const np = numpy({ gemm: { n, reps: reps.numpy } }, threads);
     if (np?.gemm) record('gemm', shape, 'numpy', threads, fromNumpy(np.gemm), flops);
-    if (native) {
-      setBlasThreads(threads);
-      record('gemm', shape, 'native', threads, timed(() => native.gemm(false, false, n, n, n, 1, a, b, 0, c), reps.native), flops);
-      setBlasThreads(1);
-    }
+    if (native) timedEachBlas('gemm', shape, threads, () => native.gemm(false, false, n, n, n, 1, a, b, 0, c), flops);
   }
   // No warm-up call for the slow backend: the JIT settles within the first of these multi-second runs.
   record('gemm', shape, 'js', 1, timed(() => js.gemm(false, false, n, n, n, 1, a, b, 0, c), reps.js, 0), flops);
@@ -165,7 +200,7 @@ function benchKmeans(native: Kernels | undefined, js: Kernels): void {
     if (np) record('kmeans', shape, 'numpy', 1, fromNumpy(np), flops);
     const x = randomMatrix(n * d, 3), c = randomMatrix(k * d, 4);
     const labels = new Int32Array(n);
-    if (native) record('kmeans', shape, 'native', 1, timed(() => native.kmeansStep(x, n, d, c, k, labels), reps.native), flops);
+    if (native) timedEachBlas('kmeans', shape, 1, () => native.kmeansStep(x, n, d, c, k, labels), flops);
     record('kmeans', shape, 'js', 1, timed(() => js.kmeansStep(x, n, d, c, k, labels), reps.js, 0), flops);
     record('kmeans', shape, 'js-baseline', 1, timed(() => kmeansStepBaseline(x, n, d, c, k), reps.js, 0), flops);
   }
@@ -222,6 +257,16 @@ function targets(): Target[] {
     const r = ratio(a, b);
     out.push({ name: `gemm ${gshape} native / numpy, ${t} thread${t > 1 ? 's' : ''}`, ratio: r, cpuRatio: cpuRatio(a, b), target: '>= 0.8', pass: r === undefined ? undefined : r >= 0.8 });
   }
+  // The no-system-BLAS path against the system BLAS, same process and run.
+  const builtinVsSystem = (kernel: string, shape: string, label: string): void => {
+    const a = find(kernel, shape, 'native-builtin'), b = find(kernel, shape, 'native');
+    const r = ratio(a, b);
+    out.push({ name: `${label} builtin BLAS / system BLAS`, ratio: r, cpuRatio: cpuRatio(a, b), target: '>= 0.6', pass: r === undefined ? undefined : r >= 0.6 });
+  };
+  builtinVsSystem('gemm', gshape, `gemm ${gshape}`);
+  const big = kmeansShapes[kmeansShapes.length - 1]!;
+  const bigShape = `n=${big.n} d=${big.d} k=${big.k}`;
+  builtinVsSystem('kmeans', bigShape, `kmeans ${bigShape}`);
   for (const { n, d, k } of kmeansShapes) {
     const shape = `n=${n} d=${d} k=${k}`;
     const a = find('kmeans', shape, 'native'), b = find('kmeans', shape, 'numpy');
@@ -254,6 +299,8 @@ function printTable(): void {
 async function main(): Promise<void> {
   const load0 = loadavg();
   console.log(`kernel bench${quick ? ' (--quick)' : ''}: ${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, node ${process.version}, load ${load0.map((l) => l.toFixed(2)).join(' ')}`);
+  const blas = blasInfo();
+  console.log(`native BLAS: ${describeBlas(blas)}${blas?.source === 'system' ? '; native-builtin rows: the built-in BLAS in the same run' : ''}`);
   let native: Kernels | undefined;
   let nativeSkipped: string | undefined;
   try {
@@ -264,14 +311,22 @@ async function main(): Promise<void> {
   }
   const js = getBackend('js');
 
-  console.log('preparing the CSV file...');
-  const csvPath = await csvFile(csvMegabytes, CSV_COLS, 5);
-  console.log('gemm (numpy then native at 1 and 2 threads, then js)...');
-  benchGemm(native, js);
-  console.log('kmeans step (numpy, native, js, hand-tuned JS per shape)...');
-  benchKmeans(native, js);
-  console.log('csv parse (numpy.loadtxt, native, js)...');
-  const csvCheck = benchCsv(native ? [native, js] : [js], csvPath);
+  if (runs('gemm')) {
+    console.log('gemm (numpy then native, system and built-in BLAS alternating, at 1 and 2 threads, then js)...');
+    benchGemm(native, js);
+  }
+  if (runs('kmeans')) {
+    console.log('kmeans step (numpy, native on each BLAS, js, hand-tuned JS per shape)...');
+    benchKmeans(native, js);
+  }
+  let csvPath: string | undefined;
+  let csvCheck = 'not run';
+  if (runs('csv')) {
+    console.log('preparing the CSV file...');
+    csvPath = await csvFile(csvMegabytes, CSV_COLS, 5);
+    console.log('csv parse (numpy.loadtxt, native, js)...');
+    csvCheck = benchCsv(native ? [native, js] : [js], csvPath);
+  }
 
   printTable();
   const ratios = targets();
@@ -293,7 +348,8 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadBefore: load0, loadAfter: load1 },
     numpy: numpyStatus,
     nativeSkipped,
-    csvFile: { path: csvPath, bytes: statSync(csvPath).size, cols: CSV_COLS, check: csvCheck },
+    blas,
+    csvFile: csvPath ? { path: csvPath, bytes: statSync(csvPath).size, cols: CSV_COLS, check: csvCheck } : undefined,
     results,
     ratios,
   };

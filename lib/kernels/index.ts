@@ -12,7 +12,8 @@ import { registeredBackends, resolveKernels } from './registry.js';
 import type { BackendName, Kernels } from './types.js';
 
 export type { BackendName, CsvParseFailure, CsvParseOptions, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
-export { nativeLoadError, setBlasThreads } from './native.js';
+export { blasInfo, describeBlas, nativeLoadError, selectBlas, setBlasThreads } from './native.js';
+export type { BlasInfo, BlasMode } from './native.js';
 export { registeredBackends } from './registry.js';
 
 const REBUILD_COMMAND = 'npx dislib build-native';

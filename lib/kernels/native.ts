@@ -1,17 +1,18 @@
 /**
- * The `native` kernel backend: loads the Node-API addon `build/Release/dislib_native.node` (C over OpenBLAS
- * CBLAS + LAPACKE, built by `scripts/install-native.mjs`) and registers it with the kernel registry.
+ * The `native` kernel backend: loads the Node-API addon `build/Release/dislib_native.node` (C, built by
+ * `scripts/install-native.mjs`) and registers it with the kernel registry. The addon runs its GEMMs and
+ * factorisations on a system BLAS / LAPACK it opens at load time (OpenBLAS, MKL, BLIS, libblas.so.3) or on
+ * its built-in ones; `DISLIB_BLAS=builtin` forces the latter and {@link blasInfo} says which is in use.
  * Importing this module never throws: when the addon is missing or broken, nothing is registered and
- * {@link nativeLoadError} says why. Arguments are validated here, before the addon sees them, so that
- * misuse raises typed errors from lib/errors.ts with the offending parameter named.
+ * {@link nativeLoadError} says why. The registry validates arguments before the addon sees them
+ * (check.ts), so that misuse raises typed errors from lib/errors.ts with the offending parameter named.
  *
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DislibError, ParameterError } from '../errors.js';
+import { DislibError, NativeUnavailableError, ParameterError } from '../errors.js';
 import { registerBackend } from './registry.js';
-import { csvArgs, dim as checkDim, f64Array, finite, flag, floatArray, sameDtype, scalar, shaped, tallMatrix } from './check.js';
 import type { CsvParseFailure, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
 
 /** The addon's exports: the kernels with raw numeric status codes, plus BLAS thread control. */
@@ -31,7 +32,36 @@ interface NativeAddon {
   uniformFill: Kernels['uniformFill'];
   setBlasThreads(n: number): void;
   getBlasThreads(): number;
+  blasInfo(): BlasInfo;
+  selectBlas(mode: BlasMode): BlasInfo;
 }
+
+/** Which BLAS the native kernels use (see {@link blasInfo}). */
+export interface BlasInfo {
+  /** `'openblas'`, `'mkl'`, `'blis'`, `'flexiblas'` or `'blas'` (another system library), or `'builtin'`. */
+  name: string;
+  source: 'system' | 'builtin';
+  /** The system library's file, links resolved. */
+  library?: string;
+  /** The library's own version string, when it has one. */
+  version?: string;
+  /** Where the factorisations come from: the system library's LAPACK (or liblapack.so.3), or built-in. */
+  lapack: 'system' | 'builtin';
+  lapackLibrary?: string;
+  /** Built-in only: the GEMM micro-kernel's instruction set on this CPU (`'avx512'`, `'avx2'`, `'generic'`). */
+  isa?: string;
+  /** Built-in only: the system libraries tried, and why each was not used. */
+  tried?: string;
+  /** BLAS threads of this process (0 when the system library cannot say). */
+  threads: number;
+}
+
+/**
+ * A BLAS selection, as in the `DISLIB_BLAS` environment variable read when the addon loads: `'auto'` (a
+ * system library if one loads, else built-in), `'builtin'`, `'system'` (fails without one), or the path of
+ * an LP64 CBLAS library.
+ */
+export type BlasMode = 'auto' | 'builtin' | 'system' | (string & {});
 
 /** Where the addon is expected: the package root's build/Release (this file is dist/lib/kernels/native.js). */
 const addonPath = fileURLToPath(new URL('../../../build/Release/dislib_native.node', import.meta.url));
@@ -53,7 +83,7 @@ export function nativeLoadError(): { path: string; message: string } | undefined
 }
 
 /**
- * Set the number of OpenBLAS threads of this process. The addon pins BLAS to 1 thread when it loads because
+ * Set the number of BLAS threads of this process. The addon pins BLAS to 1 thread when it loads because
  * worker processes are the unit of parallelism; benchmarks may raise it. Returns false (and does nothing)
  * when the addon is not loaded.
  */
@@ -64,16 +94,35 @@ export function setBlasThreads(n: number): boolean {
   return true;
 }
 
-const MAX_DIM = 2 ** 31 - 1; // BLAS and LAPACK index with 32-bit ints
+/** Which BLAS the native kernels use; `undefined` when the addon is not loaded. */
+export function blasInfo(): BlasInfo | undefined {
+  return addon?.blasInfo();
+}
 
-/** A dimension BLAS and LAPACK can index. */
-function dim(name: string, v: number): number {
-  return checkDim(name, v, MAX_DIM);
+/** One line for reports: e.g. `openblas (system, /usr/lib/.../libopenblasp-r0.3.21.so)` or `builtin (avx2)`. */
+export function describeBlas(info: BlasInfo | undefined = blasInfo()): string {
+  if (!info) return 'none (native addon not loaded)';
+  return info.source === 'builtin' ? `builtin (${info.isa ?? '?'})` : `${info.name} (system, ${info.library ?? '?'}; lapack ${info.lapack})`;
+}
+
+/**
+ * Switch the native kernels' BLAS for the rest of this process (benchmarks and tests compare the two):
+ * `mode` as for `DISLIB_BLAS`. Resets BLAS threads to 1. Throws {@link NativeUnavailableError} when the
+ * addon is not loaded and {@link ParameterError} when the mode cannot be honoured (no system library).
+ */
+export function selectBlas(mode: BlasMode): BlasInfo {
+  if (typeof mode !== 'string' || mode === '') throw new ParameterError('mode', `expected 'auto', 'builtin', 'system' or a library path`);
+  if (!addon) throw new NativeUnavailableError(`native kernels are not loaded (${loadError?.message.split('\n')[0] ?? 'unknown'})`, { path: loadError?.path });
+  try {
+    return addon.selectBlas(mode);
+  } catch (err) {
+    throw new ParameterError('mode', err instanceof Error ? err.message : String(err), { mode });
+  }
 }
 
 /**
  * A LAPACK result, or the typed error for LAPACK's `info`: positive means a numerical failure described by
- * `failure`; negative means LAPACKE rejected an argument, which after the shape and finiteness checks
+ * `failure`; negative means LAPACK rejected an argument, which after the shape and finiteness checks
  * cannot happen, so it is reported against the inputs rather than hidden.
  */
 function lapackResult<T>(result: T | number, inputs: string, failure: (info: number) => DislibError): T {
@@ -88,96 +137,29 @@ type NativeKernels = Pick<
   'gemm' | 'rowSqNorms' | 'kmeansStep' | 'pairwiseSqDist' | 'qr' | 'svd' | 'eigh' | 'cholesky' | 'lstsq' | 'parseCsv' | 'uniformFill'
 >;
 
+/** The addon's kernels as the contract has them (the registry checks their arguments first, see check.ts). */
 function makeKernels(lib: NativeAddon): NativeKernels {
   return {
-    gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-      flag('transA', transA);
-      flag('transB', transB);
-      dim('m', m);
-      dim('n', n);
-      dim('k', k);
-      scalar('alpha', alpha);
-      scalar('beta', beta);
-      shaped('a', floatArray('a', a), transA ? k : m, transA ? m : k);
-      shaped('b', floatArray('b', b), transB ? n : k, transB ? k : n);
-      shaped('c', floatArray('c', c), m, n);
-      sameDtype('a, b, c', a, b, c);
-      lib.gemm(transA, transB, m, n, k, alpha, a, b, beta, c);
-    },
-
-    rowSqNorms(x, n, d) {
-      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
-      return lib.rowSqNorms(x, n, d);
-    },
-
-    kmeansStep(x, n, d, centers, k, labels) {
-      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
-      shaped('centers', floatArray('centers', centers), dim('k', k), d);
-      sameDtype('x, centers', x, centers);
-      if (k < 1) throw new ParameterError('k', 'expected at least one center');
-      if (labels !== undefined) {
-        if (!(labels instanceof Int32Array)) throw new ParameterError('labels', 'expected an Int32Array');
-        shaped('labels', labels, n, 1);
-      }
-      return lib.kmeansStep(x, n, d, centers, k, labels);
-    },
-
-    pairwiseSqDist(x, n, y, m, d) {
-      shaped('x', floatArray('x', x), dim('n', n), dim('d', d));
-      shaped('y', floatArray('y', y), dim('m', m), d);
-      sameDtype('x, y', x, y);
-      return lib.pairwiseSqDist(x, n, y, m, d);
-    },
-
-    qr(a, m, n) {
-      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
-      tallMatrix('qr', m, n);
-      return lapackResult(lib.qr(a, m, n), 'a', (info) => new DislibError(`qr failed (LAPACK info ${info})`, { info }));
-    },
-
-    svd(a, m, n) {
-      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
-      return lapackResult(lib.svd(a, m, n), 'a', (info) => new DislibError(`svd did not converge (LAPACK dgesdd info ${info})`, { info }));
-    },
-
-    eigh(a, n) {
-      finite('a', shaped('a', f64Array('a', a), dim('n', n), n));
-      return lapackResult(lib.eigh(a, n), 'a', (info) => new DislibError(`eigh did not converge (LAPACK dsyevd info ${info})`, { info }));
-    },
-
-    cholesky(a, n) {
-      finite('a', shaped('a', f64Array('a', a), dim('n', n), n));
-      return lapackResult(
+    gemm: lib.gemm,
+    rowSqNorms: lib.rowSqNorms,
+    kmeansStep: (x, n, d, centers, k, labels) => lib.kmeansStep(x, n, d, centers, k, labels),
+    pairwiseSqDist: lib.pairwiseSqDist,
+    qr: (a, m, n) => lapackResult(lib.qr(a, m, n), 'a', (info) => new DislibError(`qr failed (LAPACK info ${info})`, { info })),
+    svd: (a, m, n) => lapackResult(lib.svd(a, m, n), 'a', (info) => new DislibError(`svd did not converge (LAPACK dgesdd info ${info})`, { info })),
+    eigh: (a, n) => lapackResult(lib.eigh(a, n), 'a', (info) => new DislibError(`eigh did not converge (LAPACK dsyevd info ${info})`, { info })),
+    cholesky: (a, n) =>
+      lapackResult(
         lib.cholesky(a, n),
         'a',
         (info) => new ParameterError('a', `matrix is not symmetric positive definite (leading minor of order ${info} is not positive)`, { minor: info }),
-      );
-    },
-
-    lstsq(a, m, n, b, r) {
-      finite('a', shaped('a', f64Array('a', a), dim('m', m), dim('n', n)));
-      finite('b', shaped('b', f64Array('b', b), m, dim('r', r)));
-      tallMatrix('lstsq', m, n);
-      return lapackResult(
-        lib.lstsq(a, m, n, b, r),
-        'a, b',
-        (info) => new ParameterError('a', `matrix is rank deficient (diagonal element ${info} of R is zero)`, { info }),
-      );
-    },
-
+      ),
+    lstsq: (a, m, n, b, r) =>
+      lapackResult(lib.lstsq(a, m, n, b, r), 'a, b', (info) => new ParameterError('a', `matrix is rank deficient (diagonal element ${info} of R is zero)`, { info })),
     parseCsv(bytes, start, end, delimiter, options = {}): CsvParseResult | CsvParseFailure {
-      csvArgs(bytes, start, end, delimiter, options);
       const comments = options.comments?.length ? Buffer.concat(options.comments.flatMap((m, i) => (i === 0 ? [m] : [Buffer.from('\n'), m]))) : undefined;
       return lib.parseCsv(bytes, start, end, delimiter, comments, options.usecols);
     },
-
-    uniformFill(seed, row0, col0, rows, cols, out) {
-      shaped('out', floatArray('out', out), dim('rows', rows), dim('cols', cols));
-      // Counters are 64-bit: seed and positions may exceed 2^31 but must be exact doubles.
-      const positions: [string, number][] = [['seed', seed], ['row0', row0], ['col0', col0], ['row0 + rows', row0 + rows], ['col0 + cols', col0 + cols]];
-      for (const [name, v] of positions) checkDim(name, v);
-      lib.uniformFill(seed, row0, col0, rows, cols, out);
-    },
+    uniformFill: lib.uniformFill,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The kernel contract: block math on row-major typed arrays, implemented once in C (OpenBLAS/LAPACKE,
+ * The kernel contract: block math on row-major typed arrays, implemented once in C (system or built-in BLAS,
  * `native`) and once in TypeScript (`js`, the reference). Kernels know nothing of tasks or ds-arrays.
  *
  * @packageDocumentation
