@@ -122,7 +122,8 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
    * Computes the clusters of `x` (n x d, dense or CSR, float64 or float32).
    *
    * @param options - `onProgress`, called after every iteration with `inertia` (of the iteration's
-   *   starting centers), `centerShift` (sum of squared center moves) and `seconds` since the fit began
+   *   starting centers), `centerShift` (sum of squared center moves), `tolerance` (the shift at or below
+   *   which the fit has converged) and `seconds` since the fit began
    * @throws {@link ParameterError} when `x` is not a DsArray, has fewer rows than `nClusters`,
    *   `init` is a matrix that is not `nClusters` x d, or `onProgress` is not a function
    * @throws {@link TaskFailedError} when a task fails
@@ -159,7 +160,7 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
         estimator: this.estimatorName,
         iteration,
         maxIter: p.maxIter,
-        metrics: { inertia, centerShift: shift, seconds: (performance.now() - started) / 1000 },
+        metrics: { inertia, centerShift: shift, tolerance, seconds: (performance.now() - started) / 1000 },
       });
       if (shift <= tolerance) break;
     }

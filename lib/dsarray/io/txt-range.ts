@@ -15,6 +15,10 @@ export interface TxtRangeFailure {
   column: number;
   expected: string;
   found: string;
+  /** A non-numeric field on a line without the delimiter: a separator that line holds instead, if any. */
+  otherSeparator?: string;
+  /** A non-numeric field on a line without the delimiter (the delimiter may be wrong). */
+  noDelimiter?: boolean;
 }
 
 /** What the driver needs to plan the assembly: sizes, line counts, or the range's first failure. */
@@ -78,7 +82,16 @@ function countFields(bytes: Uint8Array, from: number, to: number, delimiter: num
   return n;
 }
 
-function failure(kind: TxtRangeFailure['kind'], line: number, column: number, expected: string, found: string): TxtRangeMeta['failure'] {
+/** Separators a delimited file commonly uses, in the order they are guessed. */
+const SEPARATORS = ['\t', ',', ';', '|', ' '];
+
+/** The first common separator that a field read as the whole line holds. */
+function otherSeparator(text: string): { otherSeparator?: string } {
+  const sep = SEPARATORS.find((c) => text.includes(c));
+  return sep === undefined ? {} : { otherSeparator: sep };
+}
+
+function failure(kind: TxtRangeFailure['kind'], line: number, column: number, expected: string, found: string): TxtRangeFailure {
   return { kind, line, column, expected, found };
 }
 
@@ -148,7 +161,10 @@ function parseLines(range: AlignedRange, first: boolean, delimiter: number, skip
       if (r.error === 'empty') return [meta(failure('empty', at, r.column, r.expected, r.found)), ...NONE];
       const text = fieldAt(bytes, p, q, r.line, r.column, delimiter);
       const kind = text.startsWith('"') || text.startsWith("'") ? 'quoted' : 'non-numeric';
-      return [meta(failure(kind, at, r.column, 'a number', clip(JSON.stringify(text)))), ...NONE];
+      const f = failure(kind, at, r.column, 'a number', clip(JSON.stringify(text)));
+      // Rows of a segment are as wide as its first: one field means this line has no delimiter at all.
+      if (kind === 'non-numeric' && cols === 1) Object.assign(f, { noDelimiter: true }, otherSeparator(text));
+      return [meta(f), ...NONE];
     }
     parts.push(r.values);
     rows += r.rows;

@@ -55,6 +55,7 @@ class RangeChecker {
   constructor(
     readonly path: string,
     readonly skipHeader: boolean,
+    readonly delimiter: string,
   ) {}
 
   add(meta: TxtRangeMeta): void {
@@ -72,7 +73,7 @@ class RangeChecker {
         });
       }
     }
-    if (meta.failure !== undefined) throw txtFailureError(this.path, meta.failure, line0 + meta.failure.line, this.skipHeader);
+    if (meta.failure !== undefined) throw txtFailureError(this.path, meta.failure, line0 + meta.failure.line, this.skipHeader, this.delimiter);
   }
 }
 
@@ -114,7 +115,7 @@ export async function loadTxtFile(path: string, blockSize: readonly [number, num
   const pieces = parsed.flatMap((fs) => fs.slice(1) as Future<Float64Array>[]);
   const blocks: Future<Block>[][] = [];
   try {
-    const checker = new RangeChecker(path, skipHeader);
+    const checker = new RangeChecker(path, skipHeader, String.fromCharCode(delimiter));
     const cutter = new RowBlockCutter(blockSize[0]);
     let rows = 0;
     let colEdges: number[] = [];
