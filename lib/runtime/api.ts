@@ -12,7 +12,7 @@ import { outputKey, type TaskSpec } from './graph.js';
 import { LocalExecutor } from './local.js';
 import { lookupTask, type TaskDef } from './task.js';
 import type { ExecutorKind, InitOptions, RuntimeStats, TaskOptions, WorkerInfo } from './types.js';
-import { validateInitOptions } from './options.js';
+import { checkSpillDir, validateInitOptions } from './options.js';
 import type { Transition } from './scheduler.js';
 
 /** An argument of a submit: a value, a future of it, or (for arrays) an array mixing both. */
@@ -132,7 +132,7 @@ function session(): Session {
  * otherwise).
  *
  * @throws {@link ClusterError} when a runtime is already running (call {@link shutdown} first) or cannot start
- * @throws {@link ParameterError} on a bad option
+ * @throws {@link ParameterError} on a bad option, or a `spillDir` that is not an existing writable directory
  * @example
  * ```ts
  * await init({ workers: 4, taskModules: [import.meta.url] });
@@ -141,6 +141,7 @@ function session(): Session {
 export async function init(options: InitOptions = {}): Promise<void> {
   if (inWorker) throw new ClusterError('init cannot be called inside a worker process (from task code or a task module)');
   validateInitOptions(options);
+  if (options.spillDir !== undefined) await checkSpillDir(options.spillDir);
   if (current !== undefined) throw new ClusterError('the runtime is already running: call shutdown() before init()');
   const s = createSession(options, false);
   current = s;

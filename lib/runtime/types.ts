@@ -51,7 +51,10 @@ export interface InitOptions {
   readonly allowedWorkerKeys?: readonly string[];
   /** Bytes of task results each worker keeps in memory before spilling LRU ones to disk. Default 1/2 of RAM / workers. */
   readonly memoryLimit?: number;
-  /** Directory for spill files (a per-worker subdirectory is created and removed at shutdown). Default `os.tmpdir()`. */
+  /**
+   * Existing writable directory for spill files (a per-worker subdirectory is created in it and removed at
+   * shutdown; the directory itself is never created). Default `os.tmpdir()`.
+   */
   readonly spillDir?: string;
   /** URLs of modules that define tasks (`import.meta.url`), imported by every worker in addition to built-ins. */
   readonly taskModules?: readonly string[];
