@@ -20,7 +20,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { NPY_PREFIX_BYTES, npyHeaderLength, parseNpyHeader } from '../lib/dsarray/io/npy-format.js';
 import { statDataFile } from '../lib/dsarray/io/options.js';
 import { countLines } from '../lib/dsarray/io/ranges.js';
-import { KMeans, ParameterError, init, loadNpyFile, loadTxtFile, saveTxt, shutdown, type FitProgress, type KMeansInit } from '../lib/index.js';
+import { KMeans, NonFiniteError, ParameterError, init, loadNpyFile, loadTxtFile, saveTxt, shutdown, type FitProgress, type KMeansInit } from '../lib/index.js';
 import { generateKeyPair, readKeyFile, readPublicKey, writeKeyFile } from '../lib/runtime/security.js';
 import { WORKER_PROCESS } from '../lib/runtime/store.js';
 import { runWorker } from '../lib/runtime/worker.js';
@@ -211,6 +211,10 @@ async function kmeansCommand(file: string, opts: KMeansCommandOptions): Promise<
           bar?.update(p);
         },
       });
+    } catch (err) {
+      // The estimator names its argument; here the user knows the data as the file.
+      if (err instanceof NonFiniteError) throw new NonFiniteError(file, 'K-means', { row: err.row, column: err.column, value: err.context.value as number });
+      throw err;
     } finally {
       bar?.finish();
     }

@@ -135,8 +135,11 @@ describe('dislib kmeans', function () {
       // Hints name the CLI's flags, not the library's options.
       [['blobs.tsv', '--workers', '1'], /the delimiter may be wrong; pass --delimiter '\\t'\)/],
       [['header.csv', '--workers', '1'], /a header\? pass --skip-header\)/],
+      // Loaders read nan/inf as numpy does; the fit refuses them, naming the first one.
+      [['nan.csv', '-k', '2', '--workers', '1'], /^dislib: nan\.csv: row 7, column 1 is NaN: K-means needs finite values \(rows and columns count from 0\)$/m],
     ];
     await writeFile(join(dir, 'blobs.tsv'), (await readFile(join(dir, 'blobs.csv'), 'utf8')).replaceAll(',', '\t'));
+    await writeFile(join(dir, 'nan.csv'), `${'1,2\n'.repeat(7)}3,nan\n4,inf\n`);
     await writeFile(join(dir, 'header.csv'), `x,y\n${await readFile(join(dir, 'blobs.csv'), 'utf8')}`);
     for (const [args, message] of cases) {
       const r = await kmeans(dir, ...args);
