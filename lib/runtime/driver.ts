@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'zeromq';
@@ -49,6 +49,8 @@ function positiveEnv(name: string, fallback: number): number {
 export const HEARTBEAT_TIMEOUT_MS = positiveEnv('DISLIB_HEARTBEAT_TIMEOUT_MS', 5000);
 /** How long {@link ClusterExecutor.ready} waits for spawned workers to say hello (ms). */
 const START_TIMEOUT_MS = 60_000;
+/** Default of {@link InitOptions.workerWaitMs}. */
+const WORKER_WAIT_MS = 60_000;
 /** Interval of liveness checks (ms). */
 const CHECK_MS = 500;
 /** Receive poll interval, so the driver stops listening (and lets the process exit) when idle (ms). */
@@ -60,6 +62,8 @@ interface WorkerRec {
   readonly host: string;
   readonly address: string;
   readonly publicKey: string | undefined;
+  /** Joined with `dislib worker` rather than spawned here (nothing replaces it when it is lost). */
+  readonly remote: boolean;
   lastSeen: number;
   /** [bytesInMemory, bytesSpilled now, bytes spilled in total, bytes read back in total] */
   mem: number[];
@@ -118,6 +122,9 @@ export class ClusterExecutor implements Executor {
   #advertiseHost: string | undefined;
   #lastCheck = Date.now();
   #startError: unknown;
+  /** Runs while results are awaited and no worker is connected nor starting (see {@link InitOptions.workerWaitMs}). */
+  #workerWait: NodeJS.Timeout | undefined;
+  #announced = false;
   readonly #dropped = dropLogger(log);
 
   constructor(options: InitOptions) {
@@ -206,6 +213,7 @@ export class ClusterExecutor implements Executor {
         this.#spawn();
       } else if (this.#workers.size === 0 && this.#expected.size === 0) {
         log('no workers left and the respawn budget is spent');
+        this.#awaitWorkers();
       }
     });
     this.#poke();
@@ -244,6 +252,38 @@ export class ClusterExecutor implements Executor {
     }
     this.#apply(this.#scheduler.removeWorker(id, reason));
     for (const key of retry) this.#serve(key);
+    // A local worker is replaced when its process exits; a remote one may leave none behind.
+    if (w.remote) this.#awaitWorkers();
+  }
+
+  /** How a worker joins this driver, as a command line. */
+  #joinCommand(): string {
+    // A wildcard bind is reached through one of this host's names.
+    const at = (this.#router.lastEndpoint ?? this.#endpoint).replace(/\/\/(0\.0\.0\.0|\*):/, `//${hostname()}:`);
+    const keys = this.#curve !== undefined ? ` --key WORKER_KEY_FILE --server-key ${this.#curve.serverKey}` : '';
+    return `dislib worker --connect ${at}${keys}`;
+  }
+
+  /**
+   * When results are awaited while no worker is connected nor starting, says once where workers should
+   * connect, and fails those reads with a ClusterError unless a worker joins within `workerWaitMs`.
+   */
+  #awaitWorkers(): void {
+    if (this.#closed || this.#workers.size > 0 || this.#expected.size > 0 || this.#workerWait !== undefined || this.#waiters.size === 0) return;
+    const wait = this.#options.workerWaitMs ?? WORKER_WAIT_MS;
+    if (!this.#announced) {
+      this.#announced = true;
+      log(`no worker is connected: waiting up to ${wait} ms for one; start workers with \`${this.#joinCommand()}\``);
+    }
+    this.#workerWait = setTimeout(() => {
+      this.#workerWait = undefined;
+      if (this.#workers.size > 0 || this.#expected.size > 0) return;
+      const err = new ClusterError(`no worker joined within ${wait} ms (init({ workerWaitMs })): start workers with \`${this.#joinCommand()}\`, or init({ workers: N }) for local ones`, {
+        endpoint: this.#endpoint,
+      });
+      for (const ws of this.#waiters.values()) for (const w of ws) w.reject(err);
+      this.#waiters.clear();
+    }, wait);
   }
 
   #checkHeartbeats(): void {
@@ -369,7 +409,10 @@ export class ClusterExecutor implements Executor {
       return;
     }
     this.#expected.delete(from);
-    this.#workers.set(from, { id: from, pid: msg.pid, host: msg.host, address: msg.address, publicKey: msg.publicKey, lastSeen: Date.now(), mem: [0, 0, 0, 0] });
+    clearTimeout(this.#workerWait);
+    this.#workerWait = undefined;
+    const remote = !this.#children.has(from);
+    this.#workers.set(from, { id: from, pid: msg.pid, host: msg.host, address: msg.address, publicKey: msg.publicKey, remote, lastSeen: Date.now(), mem: [0, 0, 0, 0] });
     const n = this.#options.workers ?? availableParallelism();
     this.#send(from, {
       type: 'welcome',
@@ -523,6 +566,7 @@ export class ClusterExecutor implements Executor {
     const p = new Promise<Encoded>((resolve, reject) => this.#addWaiter(key, { resolve, reject }));
     this.#serve(key);
     this.#poke();
+    this.#awaitWorkers();
     return p;
   }
 
@@ -569,6 +613,7 @@ export class ClusterExecutor implements Executor {
     this.#closed = true;
     this.#poke();
     clearInterval(this.#timer);
+    clearTimeout(this.#workerWait);
     const err = new ClusterError('the cluster was shut down');
     for (const ws of this.#waiters.values()) for (const w of ws) w.reject(err);
     for (const r of this.#requests.values()) r.waiter.reject(err);

@@ -18,6 +18,8 @@ const KNOWN = new Set([
   'spillDir',
   'taskModules',
   'trace',
+  'workerWaitMs',
+  'taskTimeoutMs',
 ]);
 
 /** Throws a ParameterError for the first invalid or unknown option. */
@@ -32,6 +34,10 @@ export function validateInitOptions(o: InitOptions): void {
   }
   if (o.memoryLimit !== undefined && (!Number.isFinite(o.memoryLimit) || o.memoryLimit < 1 << 20)) {
     throw new ParameterError('memoryLimit', `expected a number of bytes >= 1 MiB, found ${String(o.memoryLimit)}`);
+  }
+  for (const k of ['workerWaitMs', 'taskTimeoutMs'] as const) {
+    const v = o[k];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new ParameterError(k, `expected a positive number of ms, found ${String(v)}`);
   }
   for (const k of ['address', 'secretKey', 'spillDir', 'trace'] as const) {
     const v = o[k];

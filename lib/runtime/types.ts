@@ -60,6 +60,18 @@ export interface InitOptions {
   readonly taskModules?: readonly string[];
   /** Path of a Chrome trace JSON file (open it in Perfetto) written at shutdown. */
   readonly trace?: string;
+  /**
+   * How long results may be awaited while no worker is connected (e.g. `workers: 0` before any remote
+   * worker joined) before they fail with a ClusterError (ms). The address workers should connect to is
+   * printed once when the wait begins. Default 60,000.
+   */
+  readonly workerWaitMs?: number;
+  /**
+   * Default time limit of one task execution (ms), for tasks without their own `timeoutMs`: a task still
+   * running after it has its worker replaced, and is retried like a task that killed its worker.
+   * Default: no limit.
+   */
+  readonly taskTimeoutMs?: number;
 }
 
 /** One worker as reported by {@link workers}. */
