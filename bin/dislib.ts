@@ -23,7 +23,7 @@ import { countLines } from '../lib/dsarray/io/ranges.js';
 import { KMeans, NonFiniteError, ParameterError, init, loadNpyFile, loadTxtFile, saveTxt, shutdown, type FitProgress, type KMeansInit } from '../lib/index.js';
 import { generateKeyPair, readKeyFile, readPublicKey, writeKeyFile } from '../lib/runtime/security.js';
 import { WORKER_PROCESS } from '../lib/runtime/store.js';
-import { runWorker } from '../lib/runtime/worker.js';
+import { CONNECT_TIMEOUT_MS, runWorker } from '../lib/runtime/worker.js';
 import { figure, ProgressBar } from './progress.js';
 
 /** Package root: this file is dist/bin/dislib.js. */
@@ -91,6 +91,8 @@ program
       ...(serverKey !== undefined ? { serverKey } : {}),
       ...(opts.advertiseHost !== undefined ? { advertiseHost: opts.advertiseHost } : {}),
       ...(opts.parent !== undefined ? { parentPid: Number(opts.parent) } : {}),
+      // The parent above is this command relaunched, not the driver: the driver may not be there.
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
     });
   });
 

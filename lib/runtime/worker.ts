@@ -17,6 +17,7 @@ import { markWorkerProcess } from './api.js';
 import { builtinTaskModules } from '../tasks.js';
 import { decode, encode, encodedBytes, type Encoded } from './codec.js';
 import { failureFromError } from './failure.js';
+import { watchHandshake } from './handshake.js';
 import { isLoopbackOrIpc, startZapHandler, useCurveServer, type ZapHandler } from './security.js';
 import { ObjectStore } from './store.js';
 import type { HeartbeatData } from './worker-heartbeat.js';
@@ -55,6 +56,12 @@ export interface RunWorkerOptions {
   readonly advertiseHost?: string;
   /** Serve peers on all interfaces even though the driver is local (the driver also has remote workers). */
   readonly networked?: boolean;
+  /**
+   * Give up (runWorker rejects) when no handshake with the driver completed within this many ms. Default:
+   * 5000 for a worker without `parentPid` (one started by hand, which may find nobody there); none for a
+   * worker spawned by its driver, which is already listening.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 interface QueuedTask {
@@ -78,6 +85,9 @@ interface QueuedTask {
 const log = (msg: string): void => {
   process.stderr.write(`[dislib worker ${process.pid}] ${msg}\n`);
 };
+
+/** Default of {@link RunWorkerOptions.connectTimeoutMs} for a worker started by hand (ms). */
+export const CONNECT_TIMEOUT_MS = 4000;
 
 /** Identifies a fetch of one object from one holder. */
 function fetchId(src: Source): string {
@@ -477,7 +487,8 @@ class WorkerNode {
  * Runs a worker until the driver says stop (or dies): connects to `connect`, says hello, and serves tasks.
  * Remote drivers (tcp to a non-loopback host) require `serverKey`, `secretKey` and `publicKey`.
  *
- * @throws {@link ClusterError} when remote mode lacks keys
+ * @throws {@link ClusterError} when remote mode lacks keys, or naming why the worker could not join: the
+ *   driver refused its key, the server key is not the driver's, or nothing answered (`connectTimeoutMs`)
  * @example
  * ```ts
  * await runWorker({ connect: 'tcp://10.0.0.1:7000', serverKey, secretKey, publicKey });
@@ -513,6 +524,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     driver.curvePublicKey = curve.publicKey;
     driver.curveSecretKey = curve.secretKey;
   }
+  // A worker that cannot join says why and exits, rather than retrying silently forever.
+  let joinError: ClusterError | undefined;
+  const answerWithinMs = options.connectTimeoutMs ?? (options.parentPid === undefined ? CONNECT_TIMEOUT_MS : undefined);
+  const joined = watchHandshake(driver, options.connect, { curve: curve !== undefined, ...(answerWithinMs !== undefined ? { answerWithinMs } : {}) });
   driver.connect(options.connect);
 
   const tick = new SharedArrayBuffer(8);
@@ -539,6 +554,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     address,
     ...(curve !== undefined ? { publicKey: curve.publicKey } : {}),
   });
+  joined.catch((err: unknown) => {
+    if (!(err instanceof ClusterError)) return; // the socket closed while watching: nothing went wrong
+    joinError = err;
+    void node.stop();
+  });
   void node.receivePeers();
   await node.receiveDriver();
   await node.stop();
@@ -552,4 +572,5 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   if (address.startsWith('ipc://')) {
     await rm(address.slice('ipc://'.length), { force: true });
   }
+  if (joinError !== undefined) throw joinError;
 }

@@ -1,10 +1,18 @@
 /**
- * Failures say what happened: a driver without workers says where to connect them and gives up after
- * `workerWaitMs`.
+ * Failures say what happened: a worker that cannot join exits naming the cause; a driver without
+ * workers says where to connect them and gives up after `workerWaitMs`.
  */
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { get, submit } from '../../lib/runtime/index.js';
+import { generateKeyPair, writeKeyFile } from '../../lib/runtime/security.js';
+import { withCluster } from './helpers.js';
+import { dislibBin, freePort } from './process-helpers.js';
+import { inc } from './tasks.js';
 
 const child = fileURLToPath(new URL('./failures-child.main.js', import.meta.url));
 
@@ -17,8 +25,63 @@ function runChild(...args: string[]): Promise<{ code: number; stdout: string; st
   });
 }
 
+/** Runs `dislib worker ARGS` to its end: exit code, stderr and seconds taken (killed after 30 s). */
+function joinAttempt(args: string[]): Promise<{ code: number | null; stderr: string; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(process.execPath, [dislibBin, 'worker', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 30_000);
+    p.once('error', reject);
+    p.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, seconds: (performance.now() - t0) / 1000 });
+    });
+  });
+}
+
 describe('failures say what happened', function () {
   this.timeout(60_000);
+
+  it('a worker that cannot join exits non-zero within 10 s, naming the cause', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dislib-join-test-'));
+    const server = generateKeyPair();
+    const allowed = generateKeyPair();
+    await writeKeyFile(join(dir, 'allowed.key'), allowed);
+    await writeKeyFile(join(dir, 'stranger.key'), generateKeyPair());
+    const port = await freePort('127.0.0.1');
+    const nobody = await freePort('127.0.0.1');
+    try {
+      await withCluster({ workers: 1, address: `tcp://127.0.0.1:${port}`, secretKey: server.secretKey, allowedWorkerKeys: [allowed.publicKey] }, async () => {
+        const attempts = [];
+        // One after the other: each is timed, and the machine may be small.
+        for (const args of [
+          ['--connect', `tcp://127.0.0.1:${port}`, '--key', join(dir, 'stranger.key'), '--server-key', server.publicKey],
+          ['--connect', `tcp://127.0.0.1:${port}`, '--key', join(dir, 'allowed.key'), '--server-key', generateKeyPair().publicKey],
+          ['--connect', `tcp://127.0.0.1:${nobody}`, '--key', join(dir, 'allowed.key'), '--server-key', server.publicKey],
+        ]) {
+          attempts.push(await joinAttempt(args));
+        }
+        const causes = [
+          /^dislib: the driver at tcp:\/\/127\.0\.0\.1:\d+ refused this worker: its public key is not on the driver's allowlist/m,
+          /^dislib: the CURVE handshake with tcp:\/\/127\.0\.0\.1:\d+ failed: the server key does not match the driver's public key \(check --server-key\)$/m,
+          /^dislib: nothing answers at tcp:\/\/127\.0\.0\.1:\d+ \(no connection within 4000 ms\)/m,
+        ];
+        attempts.forEach((a, i) => {
+          expect(a.code, a.stderr).to.equal(1);
+          expect(a.stderr).to.match(causes[i] as RegExp);
+          expect(a.seconds, a.stderr).to.be.below(10);
+        });
+        const [refused, wrongKey, nothing] = attempts.map((a) => a.seconds.toFixed(1));
+        console.log(`      (worker exits after: refused ${refused} s, wrong server key ${wrongKey} s, nothing there ${nothing} s)`);
+        // The driver still works with its own worker.
+        expect(await get(submit(inc, [1]))).to.equal(2);
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('a driver with no worker prints once where workers connect, then fails reads with a ClusterError after workerWaitMs', async () => {
     const r = await runChild('no-workers', '1000');
