@@ -69,7 +69,7 @@ export class TaskFailedError extends DislibError {
   constructor(
     task: string,
     message: string,
-    context: { workerId?: string; remoteStack?: string; key?: string; reason?: 'error' | 'killed-worker' | 'lost-dependency' } = {},
+    context: { workerId?: string; remoteStack?: string; key?: string; reason?: 'error' | 'killed-worker' | 'timeout' | 'lost-dependency' } = {},
   ) {
     super(`task ${task}${context.workerId ? ` on worker ${context.workerId}` : ''}: ${message}`, { task, ...context });
     this.task = task;

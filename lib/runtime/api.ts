@@ -10,7 +10,7 @@ import { emptyStats, type Executor } from './executor.js';
 import { Future, type FutureOwner } from './future.js';
 import { outputKey, type TaskSpec } from './graph.js';
 import { LocalExecutor } from './local.js';
-import { lookupTask, type TaskDef } from './task.js';
+import { checkTimeout, lookupTask, type TaskDef } from './task.js';
 import type { ExecutorKind, InitOptions, RuntimeStats, TaskOptions, WorkerInfo } from './types.js';
 import { checkSpillDir, validateInitOptions } from './options.js';
 import type { Transition } from './scheduler.js';
@@ -174,6 +174,8 @@ function makeSpec(s: Session, task: TaskDef<never[], unknown>, args: readonly un
     throw new ParameterError('task', `expected a task created by defineTask(), found ${typeof task}`);
   }
   if (!Array.isArray(args)) throw new ParameterError('args', `task ${task.name}: expected an array of arguments`);
+  checkTimeout(options.timeoutMs, task.name);
+  const timeoutMs = options.timeoutMs ?? task.options.timeoutMs;
   const key = s.nextKey(task.name);
   const encoded = encode(args, { refOf: refOf(s) });
   const outputs = Array.from({ length: task.nReturns }, (_, i) => outputKey(key, i, task.nReturns));
@@ -186,6 +188,7 @@ function makeSpec(s: Session, task: TaskDef<never[], unknown>, args: readonly un
     recomputeOnly: options.recomputeOnly ?? task.options.recomputeOnly ?? false,
     ...(options.worker !== undefined ? { worker: options.worker } : {}),
     ...(task.module !== undefined ? { module: task.module } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };
 }
 

@@ -122,6 +122,8 @@ export class ClusterExecutor implements Executor {
   #advertiseHost: string | undefined;
   #lastCheck = Date.now();
   #startError: unknown;
+  /** The task each worker runs and when this driver first saw it running (for time limits). */
+  readonly #running = new Map<string, { key: string; since: number }>();
   /** Runs while results are awaited and no worker is connected nor starting (see {@link InitOptions.workerWaitMs}). */
   #workerWait: NodeJS.Timeout | undefined;
   #announced = false;
@@ -233,9 +235,13 @@ export class ClusterExecutor implements Executor {
     if (this.#ipcPath !== undefined) rmSync(this.#ipcPath, { force: true });
   }
 
-  /** Removes a worker (dead or silent); its process, if it is ours, is killed and replaced on exit. */
-  #lost(id: string, reason: string): void {
+  /**
+   * Removes a worker (dead, silent, or running a task past its time limit: `timedOut`); its process, if it
+   * is ours, is killed and replaced on exit.
+   */
+  #lost(id: string, reason: string, timedOut = false): void {
     this.#children.get(id)?.kill('SIGKILL');
+    this.#running.delete(id);
     const w = this.#workers.get(id);
     if (w === undefined) return;
     log(`worker ${id} (pid ${w.pid}) lost: ${reason}`);
@@ -250,7 +256,7 @@ export class ClusterExecutor implements Executor {
       this.#addWaiter(r.key, r.waiter);
       retry.add(r.key);
     }
-    this.#apply(this.#scheduler.removeWorker(id, reason));
+    this.#apply(this.#scheduler.removeWorker(id, reason, timedOut));
     for (const key of retry) this.#serve(key);
     // A local worker is replaced when its process exits; a remote one may leave none behind.
     if (w.remote) this.#awaitWorkers();
@@ -295,6 +301,32 @@ export class ClusterExecutor implements Executor {
     if (stalled) for (const w of this.#workers.values()) w.lastSeen = now;
     for (const w of this.#workers.values()) {
       if (now - w.lastSeen > HEARTBEAT_TIMEOUT_MS) this.#lost(w.id, `no heartbeat for ${now - w.lastSeen} ms`);
+    }
+    this.#checkTimeouts(now);
+  }
+
+  /**
+   * Replaces workers whose running task overran its time limit (`timeoutMs`, or `init({ taskTimeoutMs })`):
+   * heartbeats say the process lives, not that the task will ever end. Timed from the first check that
+   * saw the task at the head of the worker's queue, so a limit is enforced within one check interval.
+   */
+  #checkTimeouts(now: number): void {
+    for (const w of [...this.#workers.values()]) {
+      const spec = this.#scheduler.runningOn(w.id);
+      const seen = this.#running.get(w.id);
+      if (spec === undefined) {
+        this.#running.delete(w.id);
+        continue;
+      }
+      if (seen?.key !== spec.key) {
+        this.#running.set(w.id, { key: spec.key, since: now });
+        continue;
+      }
+      const limit = spec.timeoutMs ?? this.#options.taskTimeoutMs;
+      if (limit !== undefined && now - seen.since > limit) {
+        const option = spec.timeoutMs !== undefined ? 'timeoutMs' : 'taskTimeoutMs';
+        this.#lost(w.id, `task ${spec.name} ran longer than its time limit of ${limit} ms (${option})`, true);
+      }
     }
   }
 

@@ -16,6 +16,13 @@ export interface TaskOptions {
    * when it is not alive. A placement hint for tests and pinning, like Dask's `workers=`.
    */
   readonly worker?: string;
+  /**
+   * Time limit of one execution (ms), for a task that may never end (a cluster-executor safeguard; the
+   * `local` executor ignores it). A task still running after this long, even on a worker that answers
+   * heartbeats, has its worker replaced and is retried like a task that killed its worker; after 3
+   * such timeouts it fails with a TaskFailedError naming the limit. Default: `init({ taskTimeoutMs })`.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Options of {@link defineTask}. */

@@ -8,11 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { get, submit } from '../../lib/runtime/index.js';
+import { ParameterError, TaskFailedError } from '../../lib/errors.js';
+import { defineTask, get, init, stats, submit, workers } from '../../lib/runtime/index.js';
 import { generateKeyPair, writeKeyFile } from '../../lib/runtime/security.js';
-import { withCluster } from './helpers.js';
+import { taskFailure, withCluster } from './helpers.js';
 import { dislibBin, freePort } from './process-helpers.js';
-import { inc } from './tasks.js';
+import { inc, never, sleep, spinForever } from './tasks.js';
 
 const child = fileURLToPath(new URL('./failures-child.main.js', import.meta.url));
 
@@ -97,5 +98,50 @@ describe('failures say what happened', function () {
       expect(o.ms).to.be.within(900, 5000);
     }
     console.log(`      (no-worker reads failed after ${outcomes.map((o) => o.ms).join(' and ')} ms with workerWaitMs 1000)`);
+  });
+});
+
+describe('task time limits', function () {
+  this.timeout(60_000);
+
+  it('a task that never ends has its worker replaced, is retried, then fails with a TaskFailedError naming the limit', async () => {
+    // A busy loop with its own timeoutMs, and a promise that never settles under init({ taskTimeoutMs }).
+    for (const [task, options, option] of [
+      [spinForever, {}, 'timeoutMs'],
+      [never, { taskTimeoutMs: 1000 }, 'taskTimeoutMs'],
+    ] as const) {
+      await withCluster({ workers: 2, ...options }, async () => {
+        const before = workers().map((w) => w.pid);
+        const t0 = performance.now();
+        const err = await taskFailure(submit(task, []));
+        const seconds = (performance.now() - t0) / 1000;
+        expect(err).to.be.instanceOf(TaskFailedError);
+        expect(err.context.reason).to.equal('timeout');
+        expect(err.message).to.match(new RegExp(`^task ${task.name} on worker w\\d+: timed out 3 times \\(last on w\\d+: task ${task.name} ran longer than its time limit of 1000 ms \\(${option}\\)\\)$`));
+        const s = stats();
+        expect(s.workersLost).to.equal(3);
+        expect(s.retries).to.equal(2);
+        // The workers that ran it were replaced, and the cluster goes on working.
+        expect(await get(submit(inc, [1]))).to.equal(2);
+        expect(workers().map((w) => w.pid).filter((p) => before.includes(p)).length).to.be.below(2);
+        console.log(`      (${task.name}: TaskFailedError after ${seconds.toFixed(1)} s: 3 runs of a 1000 ms limit)`);
+      });
+    }
+  });
+
+  it('rejects a time limit that is not a positive number, naming the option', async () => {
+    expect(() => defineTask('rt.badTimeout', () => 0, { timeoutMs: 0 })).to.throw(ParameterError, /^timeoutMs: task rt\.badTimeout: expected a positive number of ms, found 0$/);
+    const err = await init({ taskTimeoutMs: -1 }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(ParameterError);
+    expect((err as ParameterError).message).to.equal('taskTimeoutMs: expected a positive number of ms, found -1');
+  });
+
+  it('tasks within their limit are unaffected', async () => {
+    await withCluster({ workers: 1, taskTimeoutMs: 1500 }, async () => {
+      expect(() => submit(inc, [1], { timeoutMs: Number.NaN })).to.throw(ParameterError, /^timeoutMs: task rt\.inc: /);
+      const results = await Promise.all([submit(sleep, [600, 1]), submit(sleep, [600, 2]), submit(sleep, [600, 3])].map((f) => get(f)));
+      expect(results).to.deep.equal([1, 2, 3]);
+      expect(stats().workersLost).to.equal(0);
+    });
   });
 });
