@@ -51,6 +51,11 @@ export const HEARTBEAT_TIMEOUT_MS = positiveEnv('DISLIB_HEARTBEAT_TIMEOUT_MS', 5
 const START_TIMEOUT_MS = 60_000;
 /** Default of {@link InitOptions.workerWaitMs}. */
 const WORKER_WAIT_MS = 60_000;
+/**
+ * A worker a peer lost its connection to is removed when no heartbeat of it follows within this long
+ * (ms): two heartbeat intervals of a live worker (HEARTBEAT_MS in worker-heartbeat.ts, a thread's module).
+ */
+const SUSPECT_MS = 1000;
 /** Interval of liveness checks (ms). */
 const CHECK_MS = 500;
 /** Receive poll interval, so the driver stops listening (and lets the process exit) when idle (ms). */
@@ -65,6 +70,8 @@ interface WorkerRec {
   /** Joined with `dislib worker` rather than spawned here (nothing replaces it when it is lost). */
   readonly remote: boolean;
   lastSeen: number;
+  /** When a peer reported its connection to this worker broken, and by whom (cleared by its next heartbeat). */
+  suspect: { since: number; by: string } | undefined;
   /** [bytesInMemory, bytesSpilled now, bytes spilled in total, bytes read back in total] */
   mem: number[];
 }
@@ -262,6 +269,15 @@ export class ClusterExecutor implements Executor {
     if (w.remote) this.#awaitWorkers();
   }
 
+  /**
+   * A peer reported its connection to `holder` broken: unless a heartbeat from it arrives within
+   * {@link SUSPECT_MS}, the holder is taken for dead well before its heartbeat timeout.
+   */
+  #suspect(holder: string, by: string): void {
+    const w = this.#workers.get(holder);
+    if (w !== undefined && w.suspect === undefined) w.suspect = { since: Date.now(), by };
+  }
+
   /** How a worker joins this driver, as a command line. */
   #joinCommand(): string {
     // A wildcard bind is reached through one of this host's names.
@@ -298,9 +314,17 @@ export class ClusterExecutor implements Executor {
     this.#lastCheck = now;
     if (!this.#active()) return;
     // When this process itself stalled (a long computation on the driver), silence is its own fault.
-    if (stalled) for (const w of this.#workers.values()) w.lastSeen = now;
+    if (stalled) {
+      for (const w of this.#workers.values()) {
+        w.lastSeen = now;
+        if (w.suspect !== undefined) w.suspect.since = now;
+      }
+    }
     for (const w of this.#workers.values()) {
       if (now - w.lastSeen > HEARTBEAT_TIMEOUT_MS) this.#lost(w.id, `no heartbeat for ${now - w.lastSeen} ms`);
+      else if (w.suspect !== undefined && now - w.suspect.since > SUSPECT_MS) {
+        this.#lost(w.id, `worker ${w.suspect.by} lost its connection to it, and no heartbeat came since`);
+      }
     }
     this.#checkTimeouts(now);
   }
@@ -394,7 +418,10 @@ export class ClusterExecutor implements Executor {
     if (msg.type === 'hb') {
       if (from !== `${msg.id}:hb`) return;
       const w = this.#workers.get(msg.id);
-      if (w !== undefined) w.lastSeen = Date.now();
+      if (w !== undefined) {
+        w.lastSeen = Date.now();
+        w.suspect = undefined;
+      }
       this.#send(from, { type: 'hbAck' });
       return;
     }
@@ -417,6 +444,7 @@ export class ClusterExecutor implements Executor {
           this.#apply(this.#scheduler.taskErred(from, msg.key, msg.failure, msg.fetched));
           return;
         case 'missing':
+          if (msg.gone === true) this.#suspect(msg.holder, from);
           this.#apply(this.#scheduler.inputMissing(from, msg.key, msg.dep, msg.holder, msg.fetched));
           return;
         case 'value':
@@ -444,7 +472,7 @@ export class ClusterExecutor implements Executor {
     clearTimeout(this.#workerWait);
     this.#workerWait = undefined;
     const remote = !this.#children.has(from);
-    this.#workers.set(from, { id: from, pid: msg.pid, host: msg.host, address: msg.address, publicKey: msg.publicKey, remote, lastSeen: Date.now(), mem: [0, 0, 0, 0] });
+    this.#workers.set(from, { id: from, pid: msg.pid, host: msg.host, address: msg.address, publicKey: msg.publicKey, remote, lastSeen: Date.now(), suspect: undefined, mem: [0, 0, 0, 0] });
     const n = this.#options.workers ?? availableParallelism();
     this.#send(from, {
       type: 'welcome',

@@ -18,7 +18,8 @@ export interface TaskOptions {
   readonly worker?: string;
   /**
    * Time limit of one execution (ms), for a task that may never end (a cluster-executor safeguard; the
-   * `local` executor ignores it). A task still running after this long, even on a worker that answers
+   * `local` executor ignores it), counted from when the task reaches the head of its worker's queue
+   * (receiving its inputs included). A task still running after this long, even on a worker that answers
    * heartbeats, has its worker replaced and is retried like a task that killed its worker; after 3
    * such timeouts it fails with a TaskFailedError naming the limit. Default: `init({ taskTimeoutMs })`.
    */

@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { ParameterError, TaskFailedError } from '../../lib/errors.js';
 import { defineTask, get, init, stats, submit, workers } from '../../lib/runtime/index.js';
 import { generateKeyPair, writeKeyFile } from '../../lib/runtime/security.js';
-import { taskFailure, withCluster } from './helpers.js';
-import { dislibBin, freePort } from './process-helpers.js';
-import { inc, never, sleep, spinForever } from './tasks.js';
+import { alive, taskFailure, withCluster } from './helpers.js';
+import { HEARTBEAT_TIMEOUT_MS } from '../../lib/runtime/driver.js';
+import { dislibBin, freePort, waitFor } from './process-helpers.js';
+import { block, byteLength, checksum, checksumBytes, inc, makeBlock, never, sleep, spinForever } from './tasks.js';
 
 const child = fileURLToPath(new URL('./failures-child.main.js', import.meta.url));
 
@@ -137,11 +138,53 @@ describe('task time limits', function () {
   });
 
   it('tasks within their limit are unaffected', async () => {
-    await withCluster({ workers: 1, taskTimeoutMs: 1500 }, async () => {
+    await withCluster({ workers: 1, taskTimeoutMs: 4000 }, async () => {
       expect(() => submit(inc, [1], { timeoutMs: Number.NaN })).to.throw(ParameterError, /^timeoutMs: task rt\.inc: /);
-      const results = await Promise.all([submit(sleep, [600, 1]), submit(sleep, [600, 2]), submit(sleep, [600, 3])].map((f) => get(f)));
+      const results = await Promise.all([submit(sleep, [1500, 1]), submit(sleep, [1500, 2]), submit(sleep, [1500, 3])].map((f) => get(f)));
       expect(results).to.deep.equal([1, 2, 3]);
       expect(stats().workersLost).to.equal(0);
     });
+  });
+});
+
+describe('peer transfer fail-over', function () {
+  this.timeout(60_000);
+
+  it('a fetch from a holder that died fails over to lineage at once, well before the heartbeat timeout', async () => {
+    // The holder is a remote worker: the driver learns of its death only from missing heartbeats.
+    const dir = await mkdtemp(join(tmpdir(), 'dislib-failover-test-'));
+    const server = generateKeyPair();
+    const remote = generateKeyPair();
+    await writeKeyFile(join(dir, 'remote.key'), remote);
+    const port = await freePort('127.0.0.1');
+    let joined: ReturnType<typeof spawn> | undefined;
+    try {
+      await withCluster({ workers: 1, address: `tcp://127.0.0.1:${port}`, secretKey: server.secretKey, allowedWorkerKeys: [remote.publicKey] }, async () => {
+        joined = spawn(process.execPath, [dislibBin, 'worker', '--connect', `tcp://127.0.0.1:${port}`, '--key', join(dir, 'remote.key'), '--server-key', server.publicKey], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
+        expect(await waitFor(() => workers().length === 2, 20_000)).to.equal(true);
+        const local = workers().find((w) => w.id === 'w1');
+        const holder = workers().find((w) => w.id !== 'w1');
+        if (local === undefined || holder === undefined) throw new Error('expected the local and the remote worker');
+        // The local worker has fetched from the holder before (a connection is open), and `a` lives on the holder alone.
+        const warm = submit(block, [6, 1000], { worker: holder.id });
+        expect(await get(submit(checksum, [warm], { worker: local.id }))).to.equal(checksumBytes(makeBlock(6, 1000)));
+        const a = submit(block, [5, 100_000], { worker: holder.id });
+        expect(await get(submit(byteLength, [a], { worker: holder.id }))).to.equal(800_000);
+
+        const t0 = performance.now();
+        process.kill(holder.pid, 'SIGKILL');
+        const sum = await get(submit(checksum, [a], { worker: local.id }));
+        const ms = performance.now() - t0;
+        expect(sum).to.equal(checksumBytes(makeBlock(5, 100_000)));
+        expect(stats().recomputed).to.be.at.least(1);
+        console.log(`      (fail-over: the read of a block whose only holder was killed took ${ms.toFixed(0)} ms; heartbeat timeout ${HEARTBEAT_TIMEOUT_MS} ms)`);
+        expect(ms).to.be.below(HEARTBEAT_TIMEOUT_MS / 2);
+      });
+    } finally {
+      if (joined?.pid !== undefined && alive(joined.pid)) joined.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
