@@ -58,8 +58,8 @@ export interface RunWorkerOptions {
   readonly networked?: boolean;
   /**
    * Give up (runWorker rejects) when no handshake with the driver completed within this many ms. Default:
-   * 5000 for a worker without `parentPid` (one started by hand, which may find nobody there); none for a
-   * worker spawned by its driver, which is already listening.
+   * {@link CONNECT_TIMEOUT_MS} for a worker without `parentPid` (one started by hand, which may find
+   * nobody there); none for a worker spawned by its driver, which is already listening.
    */
   readonly connectTimeoutMs?: number;
 }
@@ -293,7 +293,8 @@ class WorkerNode {
       if (this.#store.has(src.key) || src.worker === this.#id || this.#fetching.has(fetchId(src))) return this.#fetchRemote(src);
       if (this.#queue.some((q) => q.msg.sources.some((o) => o.key === src.key))) return this.#fetchRemote(src);
       return this.#peers.get(src).then((e): FetchOutcome => {
-        if (e === undefined || e === PEER_GONE) return e === PEER_GONE ? PEER_GONE : 'missing';
+        if (e === PEER_GONE) return PEER_GONE;
+        if (e === undefined) return 'missing';
         this.#bytesIn += encodedBytes(e);
         this.#garbage += encodedBytes(e);
         moved.set(src.key, e);
@@ -317,7 +318,8 @@ class WorkerNode {
     if (p === undefined) {
       p = this.#peers.get(src).then(async (e): Promise<FetchOutcome> => {
         this.#fetching.delete(id);
-        if (e === undefined || e === PEER_GONE) return e === PEER_GONE ? PEER_GONE : 'missing';
+        if (e === PEER_GONE) return PEER_GONE;
+        if (e === undefined) return 'missing';
         if (!this.#stopped) {
           this.#bytesIn += encodedBytes(e);
           this.#garbage += encodedBytes(e);
