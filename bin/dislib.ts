@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { availableParallelism, constants as osConstants } from 'node:os';
 import { dirname, extname, join } from 'node:path';
@@ -19,17 +20,29 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { NPY_PREFIX_BYTES, npyHeaderLength, parseNpyHeader } from '../lib/dsarray/io/npy-format.js';
 import { statDataFile } from '../lib/dsarray/io/options.js';
 import { countLines } from '../lib/dsarray/io/ranges.js';
-import { KMeans, ParameterError, init, loadNpyFile, loadTxtFile, saveTxt, shutdown, type KMeansInit } from '../lib/index.js';
+import { KMeans, NonFiniteError, ParameterError, init, loadNpyFile, loadTxtFile, saveTxt, shutdown, type FitProgress, type KMeansInit } from '../lib/index.js';
 import { generateKeyPair, readKeyFile, readPublicKey, writeKeyFile } from '../lib/runtime/security.js';
 import { WORKER_PROCESS } from '../lib/runtime/store.js';
-import { runWorker } from '../lib/runtime/worker.js';
-import { ProgressBar } from './progress.js';
+import { CONNECT_TIMEOUT_MS, runWorker } from '../lib/runtime/worker.js';
+import { figure, ProgressBar } from './progress.js';
 
 /** Package root: this file is dist/bin/dislib.js. */
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** Library options that errors name in their hints, and the CLI flags that set them. */
+const OPTION_FLAGS: Readonly<Record<string, string>> = { skipHeader: '--skip-header', delimiter: '--delimiter' };
+
+/** A library message with its hints in CLI terms: `pass skipHeader: true` reads `pass --skip-header`. */
+export function cliMessage(message: string): string {
+  return message.replace(/\bpass (\w+): ('[^']*'|true)/g, (whole, option: string, value: string) => {
+    const flag = OPTION_FLAGS[option];
+    if (flag === undefined) return whole;
+    return value === 'true' ? `pass ${flag}` : `pass ${flag} ${value}`;
+  });
+}
+
 function fail(err: unknown): never {
-  process.stderr.write(`dislib: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`dislib: ${cliMessage(err instanceof Error ? err.message : String(err))}\n`);
   process.exit(1);
 }
 
@@ -51,7 +64,11 @@ async function relaunchForMemory(): Promise<never> {
   process.exit(code ?? (signal !== null ? 128 + (osConstants.signals[signal] ?? 0) : 1));
 }
 
-const program = new Command('dislib').description('dislib-ts: distributed machine learning runtime tools').showHelpAfterError();
+const { version } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+const program = new Command('dislib')
+  .description('dislib-ts: distributed machine learning runtime tools')
+  .version(version, '-V, --version', 'print the version of dislib-ts')
+  .showHelpAfterError();
 
 program
   .command('worker')
@@ -74,6 +91,8 @@ program
       ...(serverKey !== undefined ? { serverKey } : {}),
       ...(opts.advertiseHost !== undefined ? { advertiseHost: opts.advertiseHost } : {}),
       ...(opts.parent !== undefined ? { parentPid: Number(opts.parent) } : {}),
+      // The parent above is this command relaunched, not the driver: the driver may not be there.
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
     });
   });
 
@@ -186,10 +205,26 @@ async function kmeansCommand(file: string, opts: KMeansCommandOptions): Promise<
     if (opts.clusters > n) throw new ParameterError('--clusters', `expected at most the ${n} rows of ${file}, found ${opts.clusters}`);
     const km = new KMeans({ nClusters: opts.clusters, init: opts.init, maxIter: opts.maxIter, tol: opts.tol, randomState: opts.seed });
     const started = performance.now();
+    let last: FitProgress | undefined;
     try {
-      await km.fit(x, { onProgress: bar && ((p) => bar.update(p)) });
+      await km.fit(x, {
+        onProgress: (p) => {
+          last = p;
+          bar?.update(p);
+        },
+      });
+    } catch (err) {
+      // The estimator names its argument; here the user knows the data as the file.
+      if (err instanceof NonFiniteError) throw new NonFiniteError(file, 'K-means', { row: err.row, column: err.column, value: err.context.value as number });
+      throw err;
     } finally {
       bar?.finish();
+    }
+    const { centerShift, tolerance } = last?.metrics ?? {};
+    if (km.nIter === opts.maxIter && centerShift !== undefined && tolerance !== undefined && centerShift > tolerance) {
+      process.stderr.write(
+        `dislib kmeans: stopped at --max-iter ${opts.maxIter} without converging (center shift ${figure(centerShift)} > tolerance ${figure(tolerance)}); raise --max-iter or --tol\n`,
+      );
     }
     const seconds = (performance.now() - started) / 1000;
     if (opts.model !== undefined) await writeFile(opts.model, `${JSON.stringify(km)}\n`);

@@ -15,7 +15,7 @@ export interface ProgressStream {
 const BAR_WIDTH = 20;
 
 /** A figure in at most 4 significant digits, in exponent form when large or small. */
-function figure(v: number): string {
+export function figure(v: number): string {
   return v === 0 || (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6) ? String(Number(v.toPrecision(4))) : v.toExponential(3);
 }
 

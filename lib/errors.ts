@@ -69,7 +69,7 @@ export class TaskFailedError extends DislibError {
   constructor(
     task: string,
     message: string,
-    context: { workerId?: string; remoteStack?: string; key?: string; reason?: 'error' | 'killed-worker' | 'lost-dependency' } = {},
+    context: { workerId?: string; remoteStack?: string; key?: string; reason?: 'error' | 'killed-worker' | 'timeout' | 'lost-dependency' } = {},
   ) {
     super(`task ${task}${context.workerId ? ` on worker ${context.workerId}` : ''}: ${message}`, { task, ...context });
     this.task = task;
@@ -80,3 +80,25 @@ export class TaskFailedError extends DislibError {
 
 /** The cluster is misconfigured, insecure, or cannot start. */
 export class ClusterError extends DislibError {}
+
+/**
+ * An estimator was given NaN or ±Infinity. Not a {@link DataFormatError}: the data may come from any
+ * source (loaders read `nan`/`inf` as numpy does), and `row`/`column` are 0-based indices of the array,
+ * not 1-based lines of a file.
+ */
+export class NonFiniteError extends DislibError {
+  /** Row (from 0) of the first non-finite value. */
+  readonly row: number;
+  /** Column (from 0) of that value. */
+  readonly column: number;
+
+  constructor(parameter: string, estimator: string, where: { row: number; column: number; value: number }) {
+    super(`${parameter}: row ${where.row}, column ${where.column} is ${String(where.value)}: ${estimator} needs finite values (rows and columns count from 0)`, {
+      parameter,
+      estimator,
+      ...where,
+    });
+    this.row = where.row;
+    this.column = where.column;
+  }
+}

@@ -10,9 +10,9 @@ import { emptyStats, type Executor } from './executor.js';
 import { Future, type FutureOwner } from './future.js';
 import { outputKey, type TaskSpec } from './graph.js';
 import { LocalExecutor } from './local.js';
-import { lookupTask, type TaskDef } from './task.js';
+import { checkTimeout, lookupTask, type TaskDef } from './task.js';
 import type { ExecutorKind, InitOptions, RuntimeStats, TaskOptions, WorkerInfo } from './types.js';
-import { validateInitOptions } from './options.js';
+import { checkSpillDir, validateInitOptions } from './options.js';
 import type { Transition } from './scheduler.js';
 
 /** An argument of a submit: a value, a future of it, or (for arrays) an array mixing both. */
@@ -134,7 +134,7 @@ function session(): Session {
  * otherwise).
  *
  * @throws {@link ClusterError} when a runtime is already running (call {@link shutdown} first) or cannot start
- * @throws {@link ParameterError} on a bad option
+ * @throws {@link ParameterError} on a bad option, or a `spillDir` that is not an existing writable directory
  * @example
  * ```ts
  * await init({ workers: 4, taskModules: [import.meta.url] });
@@ -143,6 +143,7 @@ function session(): Session {
 export async function init(options: InitOptions = {}): Promise<void> {
   if (inWorker) throw new ClusterError('init cannot be called inside a worker process (from task code or a task module)');
   validateInitOptions(options);
+  if (options.spillDir !== undefined) await checkSpillDir(options.spillDir);
   if (current !== undefined) throw new ClusterError('the runtime is already running: call shutdown() before init()');
   const s = createSession(options, false);
   current = s;
@@ -175,6 +176,8 @@ function makeSpec(s: Session, task: TaskDef<never[], unknown>, args: readonly un
     throw new ParameterError('task', `expected a task created by defineTask(), found ${typeof task}`);
   }
   if (!Array.isArray(args)) throw new ParameterError('args', `task ${task.name}: expected an array of arguments`);
+  checkTimeout(options.timeoutMs, task.name);
+  const timeoutMs = options.timeoutMs ?? task.options.timeoutMs;
   const key = s.nextKey(task.name);
   const encoded = encode(args, { refOf: refOf(s) });
   const outputs = Array.from({ length: task.nReturns }, (_, i) => outputKey(key, i, task.nReturns));
@@ -187,6 +190,7 @@ function makeSpec(s: Session, task: TaskDef<never[], unknown>, args: readonly un
     recomputeOnly: options.recomputeOnly ?? task.options.recomputeOnly ?? false,
     ...(options.worker !== undefined ? { worker: options.worker } : {}),
     ...(task.module !== undefined ? { module: task.module } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };
 }
 

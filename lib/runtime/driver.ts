@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'zeromq';
@@ -53,6 +53,13 @@ const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 2000;
 /** Signals whose default action ends the process without exit hooks: the driver cleans up first. */
 const CLEANUP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Default of {@link InitOptions.workerWaitMs}. */
+const WORKER_WAIT_MS = 60_000;
+/**
+ * A worker a peer lost its connection to is removed when no heartbeat of it follows within this long
+ * (ms): two heartbeat intervals of a live worker (HEARTBEAT_MS in worker-heartbeat.ts, a thread's module).
+ */
+const SUSPECT_MS = 1000;
 /** Interval of liveness checks (ms). */
 const CHECK_MS = 500;
 /** Receive poll interval, so the driver stops listening (and lets the process exit) when idle (ms). */
@@ -64,7 +71,11 @@ interface WorkerRec {
   readonly host: string;
   readonly address: string;
   readonly publicKey: string | undefined;
+  /** Joined with `dislib worker` rather than spawned here (nothing replaces it when it is lost). */
+  readonly remote: boolean;
   lastSeen: number;
+  /** When a peer reported its connection to this worker broken, and by whom (cleared by its next heartbeat). */
+  suspect: { since: number; by: string } | undefined;
   /** [bytesInMemory, bytesSpilled now, bytes spilled in total, bytes read back in total] */
   mem: number[];
 }
@@ -136,6 +147,11 @@ export class ClusterExecutor implements Executor {
   #advertiseHost: string | undefined;
   #lastCheck = Date.now();
   #startError: unknown;
+  /** The task each worker runs and when this driver first saw it running (for time limits). */
+  readonly #running = new Map<string, { key: string; since: number }>();
+  /** Runs while results are awaited and no worker is connected nor starting (see {@link InitOptions.workerWaitMs}). */
+  #workerWait: NodeJS.Timeout | undefined;
+  #announced = false;
   readonly #dropped = dropLogger(log);
 
   constructor(options: InitOptions) {
@@ -232,6 +248,7 @@ export class ClusterExecutor implements Executor {
         this.#spawn();
       } else if (this.#workers.size === 0 && this.#expected.size === 0) {
         log('no workers left and the respawn budget is spent');
+        this.#awaitWorkers();
       }
     });
     this.#poke();
@@ -257,9 +274,13 @@ export class ClusterExecutor implements Executor {
     for (const signal of CLEANUP_SIGNALS) process.off(signal, this.#signalHook);
   }
 
-  /** Removes a worker (dead or silent); its process, if it is ours, is killed and replaced on exit. */
-  #lost(id: string, reason: string): void {
+  /**
+   * Removes a worker (dead, silent, or running a task past its time limit: `timedOut`); its process, if it
+   * is ours, is killed and replaced on exit.
+   */
+  #lost(id: string, reason: string, timedOut = false): void {
     this.#children.get(id)?.kill('SIGKILL');
+    this.#running.delete(id);
     const w = this.#workers.get(id);
     if (w === undefined) return;
     log(`worker ${id} (pid ${w.pid}) lost: ${reason}`);
@@ -274,8 +295,49 @@ export class ClusterExecutor implements Executor {
       this.#addWaiter(r.key, r.waiter);
       retry.add(r.key);
     }
-    this.#apply(this.#scheduler.removeWorker(id, reason));
+    this.#apply(this.#scheduler.removeWorker(id, reason, timedOut));
     for (const key of retry) this.#serve(key);
+    // A local worker is replaced when its process exits; a remote one may leave none behind.
+    if (w.remote) this.#awaitWorkers();
+  }
+
+  /**
+   * A peer reported its connection to `holder` broken: unless a heartbeat from it arrives within
+   * {@link SUSPECT_MS}, the holder is taken for dead well before its heartbeat timeout.
+   */
+  #suspect(holder: string, by: string): void {
+    const w = this.#workers.get(holder);
+    if (w !== undefined && w.suspect === undefined) w.suspect = { since: Date.now(), by };
+  }
+
+  /** How a worker joins this driver, as a command line. */
+  #joinCommand(): string {
+    // A wildcard bind is reached through one of this host's names.
+    const at = (this.#router.lastEndpoint ?? this.#endpoint).replace(/\/\/(0\.0\.0\.0|\*):/, `//${hostname()}:`);
+    const keys = this.#curve !== undefined ? ` --key WORKER_KEY_FILE --server-key ${this.#curve.serverKey}` : '';
+    return `dislib worker --connect ${at}${keys}`;
+  }
+
+  /**
+   * When results are awaited while no worker is connected nor starting, says once where workers should
+   * connect, and fails those reads with a ClusterError unless a worker joins within `workerWaitMs`.
+   */
+  #awaitWorkers(): void {
+    if (this.#closed || this.#workers.size > 0 || this.#expected.size > 0 || this.#workerWait !== undefined || this.#waiters.size === 0) return;
+    const wait = this.#options.workerWaitMs ?? WORKER_WAIT_MS;
+    if (!this.#announced) {
+      this.#announced = true;
+      log(`no worker is connected: waiting up to ${wait} ms for one; start workers with \`${this.#joinCommand()}\``);
+    }
+    this.#workerWait = setTimeout(() => {
+      this.#workerWait = undefined;
+      if (this.#workers.size > 0 || this.#expected.size > 0) return;
+      const err = new ClusterError(`no worker joined within ${wait} ms (init({ workerWaitMs })): start workers with \`${this.#joinCommand()}\`, or init({ workers: N }) for local ones`, {
+        endpoint: this.#endpoint,
+      });
+      for (const ws of this.#waiters.values()) for (const w of ws) w.reject(err);
+      this.#waiters.clear();
+    }, wait);
   }
 
   #checkHeartbeats(): void {
@@ -284,9 +346,43 @@ export class ClusterExecutor implements Executor {
     this.#lastCheck = now;
     if (!this.#active()) return;
     // When this process itself stalled (a long computation on the driver), silence is its own fault.
-    if (stalled) for (const w of this.#workers.values()) w.lastSeen = now;
+    if (stalled) {
+      for (const w of this.#workers.values()) {
+        w.lastSeen = now;
+        if (w.suspect !== undefined) w.suspect.since = now;
+      }
+    }
     for (const w of this.#workers.values()) {
       if (now - w.lastSeen > HEARTBEAT_TIMEOUT_MS) this.#lost(w.id, `no heartbeat for ${now - w.lastSeen} ms`);
+      else if (w.suspect !== undefined && now - w.suspect.since > SUSPECT_MS) {
+        this.#lost(w.id, `worker ${w.suspect.by} lost its connection to it, and no heartbeat came since`);
+      }
+    }
+    this.#checkTimeouts(now);
+  }
+
+  /**
+   * Replaces workers whose running task overran its time limit (`timeoutMs`, or `init({ taskTimeoutMs })`):
+   * heartbeats say the process lives, not that the task will ever end. Timed from the first check that
+   * saw the task at the head of the worker's queue, so a limit is enforced within one check interval.
+   */
+  #checkTimeouts(now: number): void {
+    for (const w of [...this.#workers.values()]) {
+      const spec = this.#scheduler.runningOn(w.id);
+      const seen = this.#running.get(w.id);
+      if (spec === undefined) {
+        this.#running.delete(w.id);
+        continue;
+      }
+      if (seen?.key !== spec.key) {
+        this.#running.set(w.id, { key: spec.key, since: now });
+        continue;
+      }
+      const limit = spec.timeoutMs ?? this.#options.taskTimeoutMs;
+      if (limit !== undefined && now - seen.since > limit) {
+        const option = spec.timeoutMs !== undefined ? 'timeoutMs' : 'taskTimeoutMs';
+        this.#lost(w.id, `task ${spec.name} ran longer than its time limit of ${limit} ms (${option})`, true);
+      }
     }
   }
 
@@ -354,7 +450,10 @@ export class ClusterExecutor implements Executor {
     if (msg.type === 'hb') {
       if (from !== `${msg.id}:hb`) return;
       const w = this.#workers.get(msg.id);
-      if (w !== undefined) w.lastSeen = Date.now();
+      if (w !== undefined) {
+        w.lastSeen = Date.now();
+        w.suspect = undefined;
+      }
       this.#send(from, { type: 'hbAck' });
       return;
     }
@@ -377,6 +476,7 @@ export class ClusterExecutor implements Executor {
           this.#apply(this.#scheduler.taskErred(from, msg.key, msg.failure, msg.fetched));
           return;
         case 'missing':
+          if (msg.gone === true) this.#suspect(msg.holder, from);
           this.#apply(this.#scheduler.inputMissing(from, msg.key, msg.dep, msg.holder, msg.fetched));
           return;
         case 'value':
@@ -401,7 +501,10 @@ export class ClusterExecutor implements Executor {
       return;
     }
     this.#expected.delete(from);
-    this.#workers.set(from, { id: from, pid: msg.pid, host: msg.host, address: msg.address, publicKey: msg.publicKey, lastSeen: Date.now(), mem: [0, 0, 0, 0] });
+    clearTimeout(this.#workerWait);
+    this.#workerWait = undefined;
+    const remote = !this.#children.has(from);
+    this.#workers.set(from, { id: from, pid: msg.pid, host: msg.host, address: msg.address, publicKey: msg.publicKey, remote, lastSeen: Date.now(), suspect: undefined, mem: [0, 0, 0, 0] });
     const n = this.#options.workers ?? availableParallelism();
     this.#send(from, {
       type: 'welcome',
@@ -555,6 +658,7 @@ export class ClusterExecutor implements Executor {
     const p = new Promise<Encoded>((resolve, reject) => this.#addWaiter(key, { resolve, reject }));
     this.#serve(key);
     this.#poke();
+    this.#awaitWorkers();
     return p;
   }
 
@@ -606,6 +710,7 @@ export class ClusterExecutor implements Executor {
     await this.#started.catch(() => undefined);
     this.#poke();
     clearInterval(this.#timer);
+    clearTimeout(this.#workerWait);
     const err = new ClusterError('the runtime was shut down');
     for (const ws of this.#waiters.values()) for (const w of ws) w.reject(err);
     for (const r of this.#requests.values()) r.waiter.reject(err);

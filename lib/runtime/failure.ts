@@ -7,7 +7,7 @@
 import { TaskFailedError } from '../errors.js';
 
 /** Why a task failed. */
-export type FailureReason = 'error' | 'killed-worker' | 'lost-dependency';
+export type FailureReason = 'error' | 'killed-worker' | 'timeout' | 'lost-dependency';
 
 /** Plain, JSON-able description of a task failure. */
 export interface FailureInfo {

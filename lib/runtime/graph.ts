@@ -23,6 +23,8 @@ export interface TaskSpec {
   readonly module?: string;
   /** Preferred worker id (a placement hint). */
   readonly worker?: string;
+  /** Time limit of one execution (ms), when the task or its submit set one. */
+  readonly timeoutMs?: number;
 }
 
 /** Key of output `index` of task `taskKey` (the task key itself when the task has one output). */

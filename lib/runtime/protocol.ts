@@ -41,7 +41,8 @@ export type WorkerMessage =
   | { type: 'hb'; id: string; lag: number }
   | { type: 'done'; key: string; bytes: number[]; fetched: string[]; bytesIn: number; start: number; end: number; mem: number[] }
   | { type: 'erred'; key: string; failure: FailureInfo; fetched: string[] }
-  | { type: 'missing'; key: string; dep: string; holder: string; fetched: string[] }
+  /** Input `dep` of task `key` could not be had from `holder`: it lacks it, or (`gone`) the connection to it broke. */
+  | { type: 'missing'; key: string; dep: string; holder: string; fetched: string[]; gone?: boolean }
   | { type: 'value'; req: number; key: string; value: string }
   | { type: 'nodata'; req: number; key: string }
   /** Answer to a `fetch` with `wait`: this worker will not produce the object (ask its holder once it exists). */
@@ -101,7 +102,7 @@ const SCHEMAS: Record<string, Record<string, Check>> = {
   hb: { id: str, lag: num },
   done: { key: str, bytes: list(int), fetched: list(str), bytesIn: int, start: num, end: num, mem: list(num) },
   erred: { key: str, failure, fetched: list(str) },
-  missing: { key: str, dep: str, holder: str, fetched: list(str) },
+  missing: { key: str, dep: str, holder: str, fetched: list(str), gone: opt(bool) },
   value: { req: int, key: str, value: text },
   nodata: { req: int, key: str },
   later: { req: int, key: str },

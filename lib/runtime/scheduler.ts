@@ -183,8 +183,11 @@ export class Scheduler {
   /**
    * A worker died or was removed: its queued tasks go elsewhere, the task it was running is charged a
    * kill (and fails after `maxKills`), and results only it held are recomputed from lineage when needed.
+   *
+   * @param timedOut - the worker was removed because its running task overran its time limit: that task
+   *   fails with reason `timeout` after `maxKills` such removals
    */
-  removeWorker(id: string, reason: string): Action[] {
+  removeWorker(id: string, reason: string, timedOut = false): Action[] {
     const w = this.#workers.get(id);
     if (w === undefined) return this.#flush();
     this.#workers.delete(id);
@@ -198,8 +201,8 @@ export class Scheduler {
           const failure: FailureInfo = {
             task: t.spec.name,
             key: t.spec.key,
-            message: `killed ${t.kills} workers (last: ${id}, ${reason})`,
-            reason: 'killed-worker',
+            message: timedOut ? `timed out ${t.kills} times (last on ${id}: ${reason})` : `killed ${t.kills} workers (last: ${id}, ${reason})`,
+            reason: timedOut ? 'timeout' : 'killed-worker',
             workerId: id,
           };
           this.counters.tasksFailed++;
@@ -371,6 +374,11 @@ export class Scheduler {
   /** Task keys queued on `worker`, oldest (running) first. */
   queueOf(worker: string): string[] {
     return this.#workers.get(worker)?.queue.map((t) => t.spec.key) ?? [];
+  }
+
+  /** The task `worker` runs now (the head of its queue; it may still be receiving its inputs). */
+  runningOn(worker: string): TaskSpec | undefined {
+    return this.#workers.get(worker)?.queue[0]?.spec;
   }
 
   /** Tasks completed on `worker`. */

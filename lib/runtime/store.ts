@@ -486,7 +486,8 @@ export class ObjectStore {
   #spillDirectory(): Promise<string> {
     this.#dirReady ??= (async () => {
       const dir = join(this.#spillRoot, `dislib-${process.pid}-${randomBytes(6).toString('hex')}`);
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      // Not recursive: a spill root that does not exist is the user's mistake, not something to create.
+      await mkdir(dir, { mode: 0o700 });
       this.#dir = dir;
       process.on('exit', this.#removeOnExit);
       return dir;

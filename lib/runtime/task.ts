@@ -32,6 +32,17 @@ function callerModule(): string | undefined {
   return undefined;
 }
 
+/**
+ * Checks a task's `timeoutMs` option.
+ *
+ * @throws {@link ParameterError} unless undefined or a positive finite number
+ */
+export function checkTimeout(timeoutMs: unknown, task: string): void {
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new ParameterError('timeoutMs', `task ${task}: expected a positive number of ms, found ${String(timeoutMs)}`);
+  }
+}
+
 const registry = new Map<string, TaskDef<never[], unknown>>();
 const NAME = /^[A-Za-z_][\w.:/-]{0,199}$/;
 
@@ -42,7 +53,8 @@ const NAME = /^[A-Za-z_][\w.:/-]{0,199}$/;
  * @param name - unique name, e.g. `'dsarray.add'` (letters, digits, `_ . : / -`; at most 200 chars)
  * @param fn - receives the resolved argument values; returns a value, or an array of `nReturns` values
  * @param options - `nReturns` (default 1), `readOnly` (default false) and default {@link TaskOptions}
- * @throws {@link ParameterError} on a bad name, a name registered with another function, or bad `nReturns` or `readOnly`
+ *   (such as `timeoutMs`)
+ * @throws {@link ParameterError} on a bad name, a name registered with another function, or bad `nReturns`, `readOnly` or `timeoutMs`
  * @example
  * ```ts
  * export const add = defineTask('demo.add', (a: number, b: number) => a + b);
@@ -63,6 +75,7 @@ export function defineTask<A extends unknown[], R>(
   if (!Number.isInteger(nReturns) || nReturns < 1 || nReturns > 1024) {
     throw new ParameterError('nReturns', `task ${name}: expected an integer in [1, 1024], found ${String(nReturns)}`);
   }
+  checkTimeout(options.timeoutMs, name);
   if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean') {
     throw new ParameterError('readOnly', `task ${name}: expected a boolean, found ${typeof options.readOnly}`);
   }
@@ -74,7 +87,7 @@ export function defineTask<A extends unknown[], R>(
   const def: TaskDef<A, Awaited<R>> = Object.freeze({
     name,
     nReturns,
-    options: Object.freeze({ recomputeOnly: options.recomputeOnly ?? false }),
+    options: Object.freeze({ recomputeOnly: options.recomputeOnly ?? false, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }),
     readOnly: options.readOnly ?? false,
     fn: fn as (...args: A) => Awaited<R> | Promise<Awaited<R>>,
     module: callerModule(),

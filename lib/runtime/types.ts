@@ -16,6 +16,14 @@ export interface TaskOptions {
    * when it is not alive. A placement hint for tests and pinning, like Dask's `workers=`.
    */
   readonly worker?: string;
+  /**
+   * Time limit of one execution (ms), for a task that may never end (a cluster-executor safeguard; the
+   * `local` executor ignores it), counted from when the task reaches the head of its worker's queue
+   * (receiving its inputs included). A task still running after this long, even on a worker that answers
+   * heartbeats, has its worker replaced and is retried like a task that killed its worker; after 3
+   * such timeouts it fails with a TaskFailedError naming the limit. Default: `init({ taskTimeoutMs })`.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** Options of {@link defineTask}. */
@@ -52,12 +60,27 @@ export interface InitOptions {
   readonly allowedWorkerKeys?: readonly string[];
   /** Bytes of task results each worker keeps in memory before spilling LRU ones to disk. Default 1/2 of RAM / workers. */
   readonly memoryLimit?: number;
-  /** Directory for spill files (a per-worker subdirectory is created and removed at shutdown). Default `os.tmpdir()`. */
+  /**
+   * Existing writable directory for spill files (a per-worker subdirectory is created in it and removed at
+   * shutdown; the directory itself is never created). Default `os.tmpdir()`.
+   */
   readonly spillDir?: string;
   /** URLs of modules that define tasks (`import.meta.url`), imported by every worker in addition to built-ins. */
   readonly taskModules?: readonly string[];
   /** Path of a Chrome trace JSON file (open it in Perfetto) written at shutdown. */
   readonly trace?: string;
+  /**
+   * How long results may be awaited while no worker is connected (e.g. `workers: 0` before any remote
+   * worker joined) before they fail with a ClusterError (ms). The address workers should connect to is
+   * printed once when the wait begins. Default 60,000.
+   */
+  readonly workerWaitMs?: number;
+  /**
+   * Default time limit of one task execution (ms), for tasks without their own `timeoutMs`: a task still
+   * running after it has its worker replaced, and is retried like a task that killed its worker.
+   * Default: no limit.
+   */
+  readonly taskTimeoutMs?: number;
 }
 
 /** One worker as reported by {@link workers}. */

@@ -17,11 +17,12 @@ import { markWorkerProcess } from './api.js';
 import { builtinTaskModules } from '../tasks.js';
 import { decode, encode, encodedBytes, type Encoded } from './codec.js';
 import { failureFromError } from './failure.js';
+import { watchHandshake } from './handshake.js';
 import { isLoopbackOrIpc, startZapHandler, useCurveServer, type ZapHandler } from './security.js';
 import { ObjectStore } from './store.js';
 import type { HeartbeatData } from './worker-heartbeat.js';
 import { Outbox } from './outbox.js';
-import { PeerClient } from './peer.js';
+import { PEER_GONE, PeerClient } from './peer.js';
 import {
   ACCEPTS,
   dropLogger,
@@ -57,6 +58,12 @@ export interface RunWorkerOptions {
   readonly networked?: boolean;
   /** Directory of this worker's ipc peer socket (default: the directory of the driver's ipc endpoint). */
   readonly socketDir?: string;
+  /**
+   * Give up (runWorker rejects) when no handshake with the driver completed within this many ms. Default:
+   * {@link CONNECT_TIMEOUT_MS} for a worker without `parentPid` (one started by hand, which may find
+   * nobody there); none for a worker spawned by its driver, which is already listening.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 interface QueuedTask {
@@ -68,7 +75,7 @@ interface QueuedTask {
   readonly cancel: Promise<void>;
   readonly fireCancel: () => void;
   /** Resolves once remote inputs are here, or with the first one that could not be fetched. */
-  prefetch: Promise<Source | undefined>;
+  prefetch: Promise<MissingInput | undefined>;
   /** Inputs fetched for this task alone: handed over without a copy and not kept afterwards. */
   readonly moved: Map<string, Encoded>;
   /** Its outputs once computed, kept until the reads waiting for them are answered. */
@@ -80,6 +87,18 @@ interface QueuedTask {
 const log = (msg: string): void => {
   process.stderr.write(`[dislib worker ${process.pid}] ${msg}\n`);
 };
+
+/** Default of {@link RunWorkerOptions.connectTimeoutMs} for a worker started by hand (ms). */
+export const CONNECT_TIMEOUT_MS = 4000;
+
+/** How a fetch of an input ended: the input is here, its holder lacks it, or the connection to the holder broke. */
+type FetchOutcome = 'ok' | 'missing' | typeof PEER_GONE;
+
+/** An input a task could not get, from which holder, and whether that holder looks dead. */
+interface MissingInput {
+  readonly src: Source;
+  readonly gone: boolean;
+}
 
 /** Identifies a fetch of one object from one holder. */
 function fetchId(src: Source): string {
@@ -104,9 +123,9 @@ class WorkerNode {
   readonly #queue: QueuedTask[] = [];
   /**
    * Inputs being fetched from peers, shared by tasks that need the same object from the same holder (a
-   * fetch from a holder that died never ends; the driver cancels its tasks and names another holder).
+   * fetch from a holder that died ends when the transport reports the connection broken).
    */
-  readonly #fetching = new Map<string, Promise<boolean>>();
+  readonly #fetching = new Map<string, Promise<FetchOutcome>>();
   /** Objects fetched from peers since the last report to the driver. */
   #fetched: string[] = [];
   /** Driver reads (request ids) waiting for an output of a queued task, by object key. */
@@ -275,36 +294,41 @@ class WorkerNode {
     const fetches = msg.sources.map((src) => {
       if (this.#store.has(src.key) || src.worker === this.#id || this.#fetching.has(fetchId(src))) return this.#fetchRemote(src);
       if (this.#queue.some((q) => q.msg.sources.some((o) => o.key === src.key))) return this.#fetchRemote(src);
-      return this.#peers.get(src).then((e) => {
-        if (e === undefined) return false;
+      return this.#peers.get(src).then((e): FetchOutcome => {
+        if (e === PEER_GONE) return PEER_GONE;
+        if (e === undefined) return 'missing';
         this.#bytesIn += encodedBytes(e);
         this.#garbage += encodedBytes(e);
         moved.set(src.key, e);
-        return true;
+        return 'ok';
       });
     });
-    const prefetch = Promise.all(fetches).then((ok) => msg.sources.find((_, i) => ok[i] !== true));
+    const prefetch = Promise.all(fetches).then((outcomes): MissingInput | undefined => {
+      const i = outcomes.findIndex((o) => o !== 'ok');
+      return i < 0 ? undefined : { src: msg.sources[i] as Source, gone: outcomes[i] === PEER_GONE };
+    });
     const t: QueuedTask = { msg, frames, cancelled: false, started: false, cancel, fireCancel, prefetch, moved, settled: false };
     this.#queue.push(t);
     if (!this.#running) void this.#runQueue();
   }
 
-  /** Makes sure a copy of `src` is in the local store, fetching it from its holder; false if the holder lacks it. */
-  #fetchRemote(src: Source): Promise<boolean> {
-    if (this.#store.has(src.key) || src.worker === this.#id) return Promise.resolve(true);
+  /** Makes sure a copy of `src` is in the local store, fetching it from its holder. */
+  #fetchRemote(src: Source): Promise<FetchOutcome> {
+    if (this.#store.has(src.key) || src.worker === this.#id) return Promise.resolve('ok');
     const id = fetchId(src);
     let p = this.#fetching.get(id);
     if (p === undefined) {
-      p = this.#peers.get(src).then(async (e) => {
+      p = this.#peers.get(src).then(async (e): Promise<FetchOutcome> => {
         this.#fetching.delete(id);
-        if (e === undefined) return false;
+        if (e === PEER_GONE) return PEER_GONE;
+        if (e === undefined) return 'missing';
         if (!this.#stopped) {
           this.#bytesIn += encodedBytes(e);
           this.#garbage += encodedBytes(e);
           this.#fetched.push(src.key);
           await this.#put(src.key, e, src.recomputeOnly === true);
         }
-        return true;
+        return 'ok';
       });
       this.#fetching.set(id, p);
     }
@@ -312,11 +336,11 @@ class WorkerNode {
   }
 
   /** Reads a task's inputs from the store; a missing one is reported with this worker as the holder that lost it. */
-  async #readInputs(t: QueuedTask): Promise<Map<string, Encoded> | Source> {
+  async #readInputs(t: QueuedTask): Promise<Map<string, Encoded> | MissingInput> {
     const out = new Map<string, Encoded>();
     for (const src of t.msg.sources) {
       const e = t.moved.get(src.key) ?? (await this.#store.get(src.key));
-      if (e === undefined) return { key: src.key, worker: this.#id, address: '' };
+      if (e === undefined) return { src: { key: src.key, worker: this.#id, address: '' }, gone: false };
       out.set(src.key, e);
     }
     return out;
@@ -378,10 +402,11 @@ class WorkerNode {
     t.results = undefined;
   }
 
-  async #run(t: QueuedTask, inputs: Map<string, Encoded> | Source): Promise<void> {
+  async #run(t: QueuedTask, inputs: Map<string, Encoded> | MissingInput): Promise<void> {
     const { msg } = t;
     if (!(inputs instanceof Map)) {
-      this.send({ type: 'missing', key: msg.key, dep: inputs.key, holder: inputs.worker, fetched: this.#takeFetched() });
+      const { src, gone } = inputs;
+      this.send({ type: 'missing', key: msg.key, dep: src.key, holder: src.worker, fetched: this.#takeFetched(), ...(gone ? { gone } : {}) });
       return;
     }
     const bytesIn = this.#bytesIn;
@@ -479,7 +504,8 @@ class WorkerNode {
  * Runs a worker until the driver says stop (or dies): connects to `connect`, says hello, and serves tasks.
  * Remote drivers (tcp to a non-loopback host) require `serverKey`, `secretKey` and `publicKey`.
  *
- * @throws {@link ClusterError} when remote mode lacks keys
+ * @throws {@link ClusterError} when remote mode lacks keys, or naming why the worker could not join: the
+ *   driver refused its key, the server key is not the driver's, or nothing answered (`connectTimeoutMs`)
  * @example
  * ```ts
  * await runWorker({ connect: 'tcp://10.0.0.1:7000', serverKey, secretKey, publicKey });
@@ -516,6 +542,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     driver.curvePublicKey = curve.publicKey;
     driver.curveSecretKey = curve.secretKey;
   }
+  // A worker that cannot join says why and exits, rather than retrying silently forever.
+  let joinError: ClusterError | undefined;
+  const answerWithinMs = options.connectTimeoutMs ?? (options.parentPid === undefined ? CONNECT_TIMEOUT_MS : undefined);
+  const joined = watchHandshake(driver, options.connect, { curve: curve !== undefined, ...(answerWithinMs !== undefined ? { answerWithinMs } : {}) });
   driver.connect(options.connect);
 
   const tick = new SharedArrayBuffer(8);
@@ -542,6 +572,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     address,
     ...(curve !== undefined ? { publicKey: curve.publicKey } : {}),
   });
+  joined.catch((err: unknown) => {
+    if (!(err instanceof ClusterError)) return; // the socket closed while watching: nothing went wrong
+    joinError = err;
+    void node.stop();
+  });
   void node.receivePeers();
   await node.receiveDriver();
   await node.stop();
@@ -555,4 +590,5 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   if (address.startsWith('ipc://')) {
     await rm(address.slice('ipc://'.length), { force: true });
   }
+  if (joinError !== undefined) throw joinError;
 }

@@ -106,6 +106,15 @@ describe('dislib kmeans', function () {
     labels.forEach((label, i) => expect(label, `row ${i}`).to.equal(nearest[i % 3]));
   });
 
+  it('says when it stopped at --max-iter without converging, and not when it converged', async () => {
+    const stopped = await kmeans(dir, 'blobs.csv', '-k', '7', '--seed', '3', '--max-iter', '1', '--workers', '1', '--no-progress');
+    expect(stopped.code, stopped.stderr).to.equal(0);
+    expect(stopped.stderr).to.match(/^dislib kmeans: stopped at --max-iter 1 without converging \(center shift \S+ > tolerance \S+\); raise --max-iter or --tol\n$/);
+    const converged = await kmeans(dir, 'blobs.csv', '-k', '3', '--init', 'k-means++', '--seed', '1', '--max-iter', '50', '--workers', '1', '--no-progress');
+    expect(converged.code, converged.stderr).to.equal(0);
+    expect(converged.stderr).to.equal('');
+  });
+
   it('--no-progress prints only the summary', async () => {
     const r = await kmeans(dir, 'blobs.csv', '-k', '2', '--workers', '1', '--no-progress');
     expect(r.code, r.stderr).to.equal(0);
@@ -123,9 +132,18 @@ describe('dislib kmeans', function () {
       [['blobs.csv', '--init', 'best'], /--init.*'best'/],
       // Found only once the workers have loaded the file: they must still be stopped.
       [['blobs.csv', '-k', '151', '--workers', '1'], /--clusters: expected at most the 150 rows of blobs\.csv, found 151/],
+      // Hints name the CLI's flags, not the library's options.
+      [['blobs.tsv', '--workers', '1'], /the delimiter may be wrong; pass --delimiter '\\t'\)/],
+      [['header.csv', '--workers', '1'], /a header\? pass --skip-header\)/],
+      // Loaders read nan/inf as numpy does; the fit refuses them, naming the first one.
+      [['nan.csv', '-k', '2', '--workers', '1'], /^dislib: nan\.csv: row 7, column 1 is NaN: K-means needs finite values \(rows and columns count from 0\)$/m],
     ];
+    await writeFile(join(dir, 'blobs.tsv'), (await readFile(join(dir, 'blobs.csv'), 'utf8')).replaceAll(',', '\t'));
+    await writeFile(join(dir, 'nan.csv'), `${'1,2\n'.repeat(7)}3,nan\n4,inf\n`);
+    await writeFile(join(dir, 'header.csv'), `x,y\n${await readFile(join(dir, 'blobs.csv'), 'utf8')}`);
     for (const [args, message] of cases) {
       const r = await kmeans(dir, ...args);
+      expect(r.stderr, args.join(' ')).to.not.match(/skipHeader|delimiter:/);
       expect(r.code, args.join(' ')).to.not.equal(0);
       expect(r.stderr).to.match(message);
       expect(r.stderr.split('\n').filter((l) => /^(dislib|error):/.test(l)), r.stderr).to.have.length(1);

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import {
   DsArray,
   KMeans,
+  NonFiniteError,
   NotFittedError,
   ParameterError,
   array,
@@ -16,6 +17,7 @@ import {
   shutdown,
   type CsrInput,
   type FitProgress,
+  type KMeansInit,
 } from '../../lib/index.js';
 
 interface Fixture {
@@ -223,6 +225,29 @@ describe('KMeans', function () {
       const km = await new KMeans({ nClusters: 2, init: [[0, 0], [2, 2]] }).fit(x);
       await expectParameterError(() => km.predict(array([[0, 0, 0]], [1, 3])), 'x');
       await expectParameterError(() => km.score(array([[0]], [1, 1])), 'x');
+    });
+
+    it('rejects NaN and infinities with a NonFiniteError naming the first one, with every init, dense or CSR', async () => {
+      const base = (): number[][] => Array.from({ length: 40 }, (_, i) => [1 + (i % 5), 1 + ((i * 7) % 11), 1 + i / 3]);
+      const cases: { bad: [number, number, number][]; first: [number, number]; init: KMeansInit; dtype: 'float64' | 'float32'; sparse: boolean }[] = [
+        { bad: [[37, 1, Number.NaN]], first: [37, 1], init: 'random', dtype: 'float64', sparse: false },
+        { bad: [[30, 0, Number.NaN], [12, 2, Infinity]], first: [12, 2], init: 'k-means++', dtype: 'float32', sparse: false },
+        { bad: [[25, 0, -Infinity], [25, 2, Number.NaN]], first: [25, 0], init: 'k-means||', dtype: 'float64', sparse: true },
+        { bad: [[0, 2, Infinity]], first: [0, 2], init: [[1, 1, 1], [2, 2, 2], [3, 3, 3]], dtype: 'float64', sparse: false },
+      ];
+      for (const c of cases) {
+        const rows = base();
+        for (const [r, col, v] of c.bad) (rows[r] as number[])[col] = v;
+        // Blocks of 8 x 2: a row block spans two column blocks, and rows count across row blocks.
+        const x = c.sparse ? array(csrOf(rows), [8, 2], { dtype: c.dtype }) : array(rows, [8, 2], { dtype: c.dtype });
+        const err = await thrown(() => new KMeans({ nClusters: 3, init: c.init, randomState: 1 }).fit(x));
+        const what = `${String(c.init)} ${c.dtype}${c.sparse ? ' CSR' : ''}`;
+        expect(err, what).to.be.instanceOf(NonFiniteError);
+        const e = err as NonFiniteError;
+        expect([e.row, e.column], what).to.deep.equal(c.first);
+        const value = String(c.bad.find(([r, col]) => r === c.first[0] && col === c.first[1])?.[2]);
+        expect(e.message, what).to.equal(`x: row ${c.first[0]}, column ${c.first[1]} is ${value}: KMeans needs finite values (rows and columns count from 0)`);
+      }
     });
 
     it('throws NotFittedError before fit', async () => {

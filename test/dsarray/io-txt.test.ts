@@ -120,6 +120,21 @@ describe('dsarray/io loadTxtFile', function () {
     expect(e.context).to.include({ expected: 'a number', found: '"a"' });
   });
 
+  it('a TSV read without delimiter says the delimiter may be wrong, not that a line is a header', async () => {
+    for (const [name, text, line] of [
+      ['data.tsv', '1\t2\n3\t4\n', 1],
+      ['names.tsv', 'a\tb\n1\t2\n', 1],
+      ['late.tsv', `${'1\n'.repeat(5)}7\t8\n`, 6],
+    ] as const) {
+      const err = await loadTxtFile(tmp.file(name, text), [4, 4]).catch((e: unknown) => e);
+      expect(err, name).to.be.instanceOf(DataFormatError);
+      const e = err as DataFormatError;
+      expect([e.line, e.column], name).to.deep.equal([line, 1]);
+      expect(e.message, name).to.match(/the line has no ',' but holds '\\t': the delimiter may be wrong; pass delimiter: '\\t'/);
+      expect(e.message, name).to.not.match(/a header|skipHeader/);
+    }
+  });
+
   it('rejects bad options with a ParameterError before reading anything', async () => {
     for (const delimiter of ['', ',,', '.', '1', 'e', '\n', '"']) {
       const err = await loadTxtFile(fixture('repr.csv'), [2, 2], { delimiter }).catch((e: unknown) => e);

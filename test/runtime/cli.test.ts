@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readKeyFile } from '../../lib/runtime/security.js';
@@ -29,6 +29,13 @@ describe('dislib CLI', function () {
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--version prints the version of package.json', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = await dislib('--version');
+    expect(r.code).to.equal(0);
+    expect(r.stdout).to.equal(`${pkg.version}\n`);
   });
 
   it('keygen writes a 0600 key file and prints its public key; never overwrites without --force', async () => {

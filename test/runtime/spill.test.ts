@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { get, getAll, stats, submit, workers, type Future } from '../../lib/runtime/index.js';
+import { ParameterError } from '../../lib/errors.js';
+import { get, getAll, init, shutdown, stats, submit, workers, type Future } from '../../lib/runtime/index.js';
 import { withCluster } from './helpers.js';
 import { block, blockSum, byteLength, fadd, makeBlock } from './tasks.js';
 
@@ -37,6 +38,32 @@ describe('runtime memory limit and spilling (cluster)', function () {
   });
   afterEach(async () => {
     await rm(spillDir, { recursive: true, force: true });
+  });
+
+  it('init rejects a spillDir that is missing, a file or not writable with a ParameterError naming it', async () => {
+    const file = join(spillDir, 'a-file');
+    await writeFile(file, '');
+    const locked = join(spillDir, 'locked');
+    await mkdir(locked, { mode: 0o500 });
+    const cases: [string, RegExp][] = [
+      [join(spillDir, 'missing'), /^spillDir: .*missing cannot be used: no such directory$/],
+      [file, /^spillDir: .*a-file is not a directory$/],
+    ];
+    // Root may write anywhere: the permission case only means something for other users.
+    if (process.getuid?.() !== 0) cases.push([locked, /^spillDir: .*locked is not writable by this user/]);
+    for (const [dir, message] of cases) {
+      const err = await init({ workers: 1, spillDir: dir }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err, dir).to.be.instanceOf(ParameterError);
+      expect((err as ParameterError).message).to.match(message);
+      expect((err as ParameterError).context.parameter).to.equal('spillDir');
+    }
+    // Nothing was started: a valid init works at once, and nothing was created in place of the missing one.
+    await init({ workers: 1, spillDir });
+    await shutdown();
+    expect((await readdir(spillDir)).sort()).to.deep.equal(['a-file', 'locked']);
   });
 
   it('reduces 512 MB of blocks with a 64 MB limit per worker: RSS bounded, spill files removed', async function () {

@@ -114,3 +114,13 @@ export const spin = defineTask('rt.spin', (ms: number) => {
   while (Date.now() < end);
   return ms;
 });
+/** Never returns: an endless CPU-bound loop (its worker's heartbeat thread still answers), limited to 1 s. */
+export const spinForever = defineTask(
+  'rt.spinForever',
+  (): number => {
+    for (;;);
+  },
+  { timeoutMs: 1000 },
+);
+/** Never settles: awaits a promise that never resolves (its worker stays responsive). */
+export const never = defineTask('rt.never', () => new Promise<number>(() => undefined));

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+import { assertFinite } from '../../base/finite.js';
 import { Random } from '../../base/random.js';
 import { treeReduce } from '../../base/reduce.js';
 import type { Block } from '../../dsarray/block.js';
@@ -146,9 +147,12 @@ async function kmeansParallel(x: DsArray, k: number, rng: Random, arity: number)
     candidates = grown;
     m = k;
   }
-  const parts = x.blocks.map((row) => submit(stepTask, [row, candidates, m, false]));
-  const weights = (await treeReduce(parts, arity, mergeStepsTask)).counts;
-  return weightedKMeans(candidates, weights, m, d, k, rng);
+  const br = x.blockSize[0];
+  const parts = x.blocks.map((row, b) => submit(stepTask, [row, candidates, m, false, b * br]));
+  const weighting = await treeReduce(parts, arity, mergeStepsTask);
+  // This is the first pass over every row: non-finite input is reported here, not after a NaN fit.
+  assertFinite(weighting.nonFinite, 'x', 'KMeans');
+  return weightedKMeans(candidates, weighting.counts, m, d, k, rng);
 }
 
 /** Weighted k-means++ then weighted Lloyd on a small in-memory set of points (the k-means|| candidates). */

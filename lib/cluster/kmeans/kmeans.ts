@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { BaseEstimator, type FitOptions, type ParamSpecs } from '../../base/estimator.js';
+import { assertFinite } from '../../base/finite.js';
 import { checkColumns, checkDsArray } from '../../base/input.js';
 import { Random } from '../../base/random.js';
 import { treeReduce } from '../../base/reduce.js';
@@ -122,9 +123,12 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
    * Computes the clusters of `x` (n x d, dense or CSR, float64 or float32).
    *
    * @param options - `onProgress`, called after every iteration with `inertia` (of the iteration's
-   *   starting centers), `centerShift` (sum of squared center moves) and `seconds` since the fit began
+   *   starting centers), `centerShift` (sum of squared center moves), `tolerance` (the shift at or below
+   *   which the fit has converged) and `seconds` since the fit began
    * @throws {@link ParameterError} when `x` is not a DsArray, has fewer rows than `nClusters`,
    *   `init` is a matrix that is not `nClusters` x d, or `onProgress` is not a function
+   * @throws {@link NonFiniteError} naming the row and column of the first NaN or infinity of `x` (found in
+   *   the first pass over `x`, not by an extra one)
    * @throws {@link TaskFailedError} when a task fails
    */
   async fit(x: DsArray, options: FitOptions = {}): Promise<this> {
@@ -159,7 +163,7 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
         estimator: this.estimatorName,
         iteration,
         maxIter: p.maxIter,
-        metrics: { inertia, centerShift: shift, seconds: (performance.now() - started) / 1000 },
+        metrics: { inertia, centerShift: shift, tolerance, seconds: (performance.now() - started) / 1000 },
       });
       if (shift <= tolerance) break;
     }
@@ -223,8 +227,11 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
    */
   async #pass(x: DsArray, centers: Float64Array, withMoments: boolean): Promise<StepPartial> {
     const k = centers.length / x.shape[1];
-    const parts = x.blocks.map((row) => submit(stepTask, [row, centers, k, withMoments]));
-    return treeReduce(parts, this.getParams().arity, mergeStepsTask);
+    const br = x.blockSize[0];
+    const parts = x.blocks.map((row, b) => submit(stepTask, [row, centers, k, withMoments, b * br]));
+    const partial = await treeReduce(parts, this.getParams().arity, mergeStepsTask);
+    assertFinite(partial.nonFinite, 'x', this.estimatorName);
+    return partial;
   }
 
   /**

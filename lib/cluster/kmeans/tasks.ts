@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { Block, DenseBlock } from '../../dsarray/block.js';
+import { allFinite, earlierNonFinite, firstNonFinite, type NonFinite } from '../../base/finite.js';
 import { Random } from '../../base/random.js';
 import { ParameterError } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
@@ -22,6 +23,8 @@ export interface StepPartial {
   inertia: number;
   /** Column moments of the rows (only when asked for: they give the tolerance's scale). */
   moments: Moments | null;
+  /** The first NaN or infinity of the rows (null when they are finite). */
+  nonFinite: NonFinite | null;
 }
 
 /** The `m` rows farthest from their nearest center among some rows (for empty-cluster relocation). */
@@ -38,21 +41,30 @@ export interface Farthest {
   rows: Float64Array;
 }
 
-/** One Lloyd step over a row block: fused nearest-center search and per-center sums (dense), or CSR dot products. */
+/**
+ * One Lloyd step over a row block (its first row is row `rowOffset` of the array): fused nearest-center
+ * search and per-center sums (dense), or CSR dot products. A NaN or infinity in the block reaches the
+ * sums of its row's cluster, so the block is searched for it only when the sums or inertia are not finite.
+ */
 export const stepTask = defineTask(
   'kmeans.step',
-  (row: Block[], centers: FloatArray, k: number, withMoments: boolean): StepPartial => {
+  (row: Block[], centers: FloatArray, k: number, withMoments: boolean, rowOffset: number): StepPartial => {
     const x = joinRow(row);
     const stats = withMoments ? moments(x) : null;
+    let sums: Float64Array;
+    let counts: Float64Array;
+    let inertia: number;
     if (x.kind === 'dense') {
-      const r = kernels().kmeansStep(x.data, x.rows, x.cols, centersFor(x, centers), k);
-      return { sums: r.sums, counts: r.counts, inertia: r.inertia, moments: stats };
+      ({ sums, counts, inertia } = kernels().kmeansStep(x.data, x.rows, x.cols, centersFor(x, centers), k));
+    } else {
+      const near = nearest(x, centers, k);
+      sums = new Float64Array(k * x.cols);
+      counts = new Float64Array(k);
+      accumulateCsr(x, near.labels, sums, counts);
+      inertia = near.dists.reduce((s, v) => s + v, 0);
     }
-    const near = nearest(x, centers, k);
-    const sums = new Float64Array(k * x.cols);
-    const counts = new Float64Array(k);
-    accumulateCsr(x, near.labels, sums, counts);
-    return { sums, counts, inertia: near.dists.reduce((s, v) => s + v, 0), moments: stats };
+    const nonFinite = Number.isFinite(inertia) && allFinite(sums) ? null : firstNonFinite(x, rowOffset);
+    return { sums, counts, inertia, moments: stats, nonFinite };
   },
   { readOnly: true },
 );
@@ -65,13 +77,15 @@ export const mergeStepsTask = defineTask('kmeans.mergeSteps', (parts: StepPartia
   const counts = Float64Array.from(first.counts);
   let inertia = first.inertia;
   let stats = first.moments;
+  let nonFinite = first.nonFinite;
   for (const p of rest) {
+    nonFinite = earlierNonFinite(nonFinite, p.nonFinite);
     for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] as number) + (p.sums[i] as number);
     for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] as number) + (p.counts[i] as number);
     inertia += p.inertia;
     stats = stats !== null && p.moments !== null ? mergeMoments(stats, p.moments) : null;
   }
-  return { sums, counts, inertia, moments: stats };
+  return { sums, counts, inertia, moments: stats, nonFinite };
 }, { readOnly: true });
 
 function copyRow(x: Block, i: number, out: Float64Array, offset: number): void {

@@ -11,12 +11,34 @@ export function clip(found: string): string {
   return found.length > MAX_FOUND ? `${found.slice(0, MAX_FOUND)}... (${found.length} chars)` : found;
 }
 
+/** A delimiter as the user would type it in an option (a tab as `'\t'`). */
+function quoteDelimiter(c: string): string {
+  return c === '\t' ? "'\\t'" : `'${c}'`;
+}
+
+/**
+ * What a non-numeric field most likely means: a line without the delimiter says the delimiter is wrong
+ * (naming the separator the line holds), a first line that is not numbers says it is a header.
+ */
+function nonNumericHint(failure: TxtRangeFailure, line: number, skipHeader: boolean, delimiter: string): string {
+  if (failure.noDelimiter === true && failure.otherSeparator !== undefined) {
+    const sep = quoteDelimiter(failure.otherSeparator);
+    return ` (the line has no ${quoteDelimiter(delimiter)} but holds ${sep}: the delimiter may be wrong; pass delimiter: ${sep})`;
+  }
+  const header = line === 1 && !skipHeader;
+  if (failure.noDelimiter === true) {
+    return ` (the line has no ${quoteDelimiter(delimiter)}: the delimiter may be wrong${header ? ', or it is a header: pass skipHeader: true' : ''})`;
+  }
+  return header ? ' (a header? pass skipHeader: true)' : '';
+}
+
 /**
  * The error for `failure` found at absolute line `line` of `file`.
  *
  * @param skipHeader - whether the load skipped a header (a non-numeric line 1 without it hints at one)
+ * @param delimiter - the field separator the load used
  */
-export function txtFailureError(file: string, failure: TxtRangeFailure, line: number, skipHeader: boolean): DataFormatError {
+export function txtFailureError(file: string, failure: TxtRangeFailure, line: number, skipHeader: boolean, delimiter: string): DataFormatError {
   const where = { line, column: failure.column, expected: failure.expected, found: failure.found };
   switch (failure.kind) {
     case 'io':
@@ -28,10 +50,6 @@ export function txtFailureError(file: string, failure: TxtRangeFailure, line: nu
     case 'quoted':
       return new DataFormatError(file, 'quoted field: quoted fields are not supported, write plain numbers', where);
     case 'non-numeric':
-      return new DataFormatError(
-        file,
-        line === 1 && !skipHeader ? 'non-numeric field (a header? pass skipHeader: true)' : 'non-numeric field',
-        where,
-      );
+      return new DataFormatError(file, `non-numeric field${nonNumericHint(failure, line, skipHeader, delimiter)}`, where);
   }
 }

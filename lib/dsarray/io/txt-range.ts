@@ -15,6 +15,10 @@ export interface TxtRangeFailure {
   column: number;
   expected: string;
   found: string;
+  /** A non-numeric field on a line without the delimiter: a separator that line holds instead, if any. */
+  otherSeparator?: string;
+  /** A non-numeric field on a line without the delimiter (the delimiter may be wrong). */
+  noDelimiter?: boolean;
 }
 
 /** A line lacks a field that `usecols` names (the driver makes it a ParameterError). */
@@ -112,6 +116,15 @@ function countFields(bytes: Uint8Array, from: number, end: number, delimiter: nu
   return n;
 }
 
+/** Separators a delimited file commonly uses, in the order they are guessed. */
+const SEPARATORS = ['\t', ',', ';', '|', ' '];
+
+/** The first common separator that a field read as the whole line holds. */
+function otherSeparator(text: string): { otherSeparator?: string } {
+  const sep = SEPARATORS.find((c) => text.includes(c));
+  return sep === undefined ? {} : { otherSeparator: sep };
+}
+
 function failure(kind: TxtRangeFailure['kind'], line: number, column: number, expected: string, found: string): TxtRangeFailure {
   return { kind, line, column, expected, found };
 }
@@ -207,7 +220,10 @@ function parseLines(range: AlignedRange, first: boolean, options: TxtParseOption
       if (r.error === 'empty') return failed(failure('empty', at, r.column, r.expected, r.found));
       const text = fieldAt(buf, p, q, r.line, r.column, delimiter, markers);
       const kind = text.startsWith('"') || text.startsWith("'") ? 'quoted' : 'non-numeric';
-      return failed(failure(kind, at, r.column, 'a number', clip(JSON.stringify(text))));
+      const f = failure(kind, at, r.column, 'a number', clip(JSON.stringify(text)));
+      // Rows of a segment are as wide as its first: one field means this line has no delimiter at all.
+      if (kind === 'non-numeric' && cols === 1 && usecols === null) Object.assign(f, { noDelimiter: true }, otherSeparator(text));
+      return failed(f);
     }
     parts.push(r.values);
     rows += r.rows;

@@ -112,6 +112,7 @@ class RangeChecker {
     readonly path: string,
     readonly skipHeader: boolean,
     readonly usecols: readonly number[] | null,
+    readonly delimiter: string,
     skippedLines: number,
   ) {
     this.#line0 = skippedLines;
@@ -137,7 +138,7 @@ class RangeChecker {
     // With maxRows, the rows before a failure may be all the load takes: the failure is then past them.
     if (f !== undefined && meta.rows < rowsLeft) {
       const line = line0 + f.line;
-      if (f.kind !== 'usecols') throw txtFailureError(this.path, f, line, this.skipHeader);
+      if (f.kind !== 'usecols') throw txtFailureError(this.path, f, line, this.skipHeader, this.delimiter);
       const index = (this.usecols as readonly number[])[f.column - 1] as number;
       throw new ParameterError('usecols', `index ${index} names no field of line ${line} of ${this.path} (${f.found})`, { file: this.path, line, index });
     }
@@ -203,7 +204,7 @@ export async function loadTxtFile(path: string, blockSize: readonly [number, num
   const pieces = parsed.flatMap((fs) => fs.slice(1) as Future<Float64Array>[]);
   const blocks: Future<Block>[][] = [];
   try {
-    const checker = new RangeChecker(path, skipHeader, usecols, skipped);
+    const checker = new RangeChecker(path, skipHeader, usecols, String.fromCharCode(delimiter), skipped);
     const cutter = new RowBlockCutter(blockSize[0]);
     let rows = 0;
     let colEdges: number[] = [];
