@@ -151,6 +151,8 @@ export class ClusterExecutor implements Executor {
   readonly #running = new Map<string, { key: string; since: number }>();
   /** Runs while results are awaited and no worker is connected nor starting (see {@link InitOptions.workerWaitMs}). */
   #workerWait: NodeJS.Timeout | undefined;
+  /** Whether #start has spawned the local workers (before that, no worker is expected yet, and none is missed). */
+  #launched = false;
   #announced = false;
   readonly #dropped = dropLogger(log);
 
@@ -198,6 +200,8 @@ export class ClusterExecutor implements Executor {
     void this.#receiveLoop();
     const n = this.#options.workers ?? availableParallelism();
     for (let i = 0; i < n; i++) this.#spawn();
+    this.#launched = true;
+    this.#awaitWorkers();
   }
 
   /** Resolves once the socket is bound and every spawned worker has joined. */
@@ -323,7 +327,7 @@ export class ClusterExecutor implements Executor {
    * connect, and fails those reads with a ClusterError unless a worker joins within `workerWaitMs`.
    */
   #awaitWorkers(): void {
-    if (this.#closed || this.#workers.size > 0 || this.#expected.size > 0 || this.#workerWait !== undefined || this.#waiters.size === 0) return;
+    if (this.#closed || !this.#launched || this.#workers.size > 0 || this.#expected.size > 0 || this.#workerWait !== undefined || this.#waiters.size === 0) return;
     const wait = this.#options.workerWaitMs ?? WORKER_WAIT_MS;
     if (!this.#announced) {
       this.#announced = true;
