@@ -16,6 +16,9 @@ export { generateKeyPair, publicKeyOf, readKeyFile, readPublicKey, writeKeyFile,
 export * from './dsarray/index.js';
 export * from './dsarray/io/index.js';
 
+// --- datasets (lib/datasets) ---
+export * from './datasets/index.js';
+
 // --- estimators (lib/base, lib/cluster, ...) ---
 export * from './base/index.js';
 export * from './cluster/kmeans/index.js';

@@ -6,4 +6,5 @@ export const builtinTaskModules: readonly string[] = [
   './dsarray/tasks.js',
   './dsarray/io/tasks.js',
   './cluster/kmeans/tasks.js',
+  './datasets/tasks.js',
 ];
