@@ -22,3 +22,4 @@ export * from './datasets/index.js';
 // --- estimators (lib/base, lib/cluster, ...) ---
 export * from './base/index.js';
 export * from './cluster/kmeans/index.js';
+export * from './model_selection/index.js';

@@ -7,4 +7,5 @@ export const builtinTaskModules: readonly string[] = [
   './dsarray/io/tasks.js',
   './cluster/kmeans/tasks.js',
   './datasets/tasks.js',
+  './model_selection/tasks.js',
 ];
