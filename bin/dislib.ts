@@ -187,7 +187,7 @@ async function kmeansCommand(file: string, opts: KMeansCommandOptions): Promise<
     const km = new KMeans({ nClusters: opts.clusters, init: opts.init, maxIter: opts.maxIter, tol: opts.tol, randomState: opts.seed });
     const started = performance.now();
     try {
-      await km.fit(x, { onProgress: bar && ((p) => bar.update(p)) });
+      await km.fit(x, undefined, { onProgress: bar && ((p) => bar.update(p)) });
     } finally {
       bar?.finish();
     }

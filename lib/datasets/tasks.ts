@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { defineTask } from '../runtime/index.js';
+import { taskModule } from '../runtime/index.js';
 import type { DType } from '../dsarray/block.js';
 import {
   blobsBlock,
@@ -21,6 +21,8 @@ import {
   type RegressionPlan,
   type RowOrder,
 } from './blocks.js';
+
+const defineTask = taskModule(import.meta.url);
 
 const recompute = { recomputeOnly: true };
 

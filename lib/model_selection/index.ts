@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 export { KFold, trainTestSplit, trainTestIndices, type Fold, type CrossValidator, type KFoldOptions, type TrainTestSplitOptions } from './split.js';
-export { accuracyScore, r2Score, meanSquaredError, rootMeanSquaredError, meanAbsoluteError, maxError } from './metrics.js';
+export { rootMeanSquaredError, meanAbsoluteError, maxError } from './metrics.js';
 export { getScorer, type Scorer, type ScorerName, type Scoring, type SearchableEstimator } from './scoring.js';
 export { uniform, loguniform, randint, gridCandidates, sampledCandidates, type Distribution, type ParamGrid, type ParamDistributions, type ParamSet } from './params.js';
 export {

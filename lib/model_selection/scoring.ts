@@ -7,7 +7,8 @@
 import { describe } from '../base/validation.js';
 import type { DsArray } from '../dsarray/dsarray.js';
 import { ParameterError } from '../errors.js';
-import { accuracyScore, maxError, meanAbsoluteError, meanSquaredError, r2Score, rootMeanSquaredError } from './metrics.js';
+import { accuracyScore, meanSquaredError, r2Score } from '../base/metrics.js';
+import { maxError, meanAbsoluteError, rootMeanSquaredError } from './metrics.js';
 
 /** What model selection needs of an estimator: scikit-learn's parameter protocol, `fit`, and `predict` or `score` for scoring. */
 export interface SearchableEstimator {

@@ -7,8 +7,9 @@
  * @packageDocumentation
  */
 import { describe } from '../base/validation.js';
-import { DsArray } from '../dsarray/dsarray.js';
-import { NotFittedError, ParameterError, ShapeError } from '../errors.js';
+import type { DsArray } from '../dsarray/dsarray.js';
+import { checkDsArray, checkXY, type Targets } from '../base/input.js';
+import { NotFittedError, ParameterError } from '../errors.js';
 import { gridCandidates, sampledCandidates, type ParamDistributions, type ParamGrid, type ParamSet } from './params.js';
 import { getScorer, type Scorer, type Scoring, type SearchableEstimator } from './scoring.js';
 import { KFold, type CrossValidator, type Fold } from './split.js';
@@ -65,10 +66,10 @@ export function resolveFolds(cv: CvOption | undefined, n: number): Fold[] {
   return (value as CrossValidator).split(n);
 }
 
-function checkData(x: unknown, y: unknown): void {
-  if (!(x instanceof DsArray)) throw new ParameterError('x', `expected a DsArray, found ${describe(x)}`);
-  if (y !== undefined && !(y instanceof DsArray)) throw new ParameterError('y', `expected a DsArray or undefined, found ${describe(y)}`);
-  if (y instanceof DsArray && y.shape[0] !== x.shape[0]) throw new ShapeError(`y has ${y.shape[0]} rows, x has ${x.shape[0]}`, { parameter: 'y' });
+/** x checked, and y (when given) as a one-column ds-array with x's rows and row blocking (see checkXY). */
+function checkData(x: unknown, y: DsArray | Targets | undefined): { x: DsArray; y: DsArray | undefined } {
+  if (y === undefined) return { x: checkDsArray(x, 'x'), y: undefined };
+  return checkXY(x, y);
 }
 
 async function fitOn(est: SearchableEstimator, x: DsArray, y: DsArray | undefined): Promise<void> {
@@ -142,7 +143,7 @@ export interface CrossValidateResult<E> {
  * Fits a clone of `estimator` on the training part of every fold and scores it on the test part,
  * all folds at once (scikit-learn's `cross_validate`).
  *
- * @param y - targets (one row per row of x), or undefined for a clusterer
+ * @param y - targets (a one-column ds-array blocked by rows like x, or a 1-D array), or undefined for a clusterer
  * @throws {@link ParameterError} on a bad option, cv or scoring
  * @example
  * ```ts
@@ -152,14 +153,14 @@ export interface CrossValidateResult<E> {
 export async function crossValidate<E extends SearchableEstimator>(
   estimator: E,
   x: DsArray,
-  y?: DsArray,
+  y?: DsArray | Targets,
   options: CrossValidateOptions<E> = {},
 ): Promise<CrossValidateResult<E>> {
   checkKeys(options, ['cv', 'scoring', 'returnTrainScore', 'returnEstimator'], 'crossValidate');
-  checkData(x, y);
+  const data = checkData(x, y);
   const scorer = getScorer(options.scoring);
-  const folds = resolveFolds(options.cv, x.shape[0]);
-  const [results] = await evaluate([estimator.clone() as E], x, y, folds, scorer, options.returnTrainScore ?? false);
+  const folds = resolveFolds(options.cv, data.x.shape[0]);
+  const [results] = await evaluate([estimator.clone() as E], data.x, data.y, folds, scorer, options.returnTrainScore ?? false);
   const rows = results as FitResult<E>[];
   return {
     test_score: rows.map((r) => r.testScore),
@@ -271,18 +272,18 @@ export abstract class BaseSearchCV<E extends SearchableEstimator> {
    * @param y - targets, or undefined for a clusterer
    * @throws {@link ParameterError} on an unknown parameter name or value (before any task is submitted), bad cv or scoring
    */
-  async fit(x: DsArray, y?: DsArray): Promise<this> {
-    checkData(x, y);
+  async fit(x: DsArray, y?: DsArray | Targets): Promise<this> {
+    const data = checkData(x, y);
     const sets = this.candidates();
     const estimators = this.#estimators(sets);
-    const folds = resolveFolds(this.#options.cv, x.shape[0]);
-    const results = await evaluate(estimators, x, y, folds, this.#scorer, false);
+    const folds = resolveFolds(this.#options.cv, data.x.shape[0]);
+    const results = await evaluate(estimators, data.x, data.y, folds, this.#scorer, false);
     const table = cvResults(sets, results);
     const bestIndex = table.rank_test_score.indexOf(Math.min(...table.rank_test_score));
     let best: E | undefined;
     if (this.#options.refit ?? true) {
       best = estimators[bestIndex]?.clone() as E;
-      await fitOn(best, x, y);
+      await fitOn(best, data.x, data.y);
     }
     this.#state = { cvResults: table, bestIndex, bestEstimator: best };
     return this;
@@ -334,8 +335,10 @@ export abstract class BaseSearchCV<E extends SearchableEstimator> {
   }
 
   /** Score of the best estimator on (x, y) under the search's scoring. */
-  async score(x: DsArray, y?: DsArray): Promise<number> {
-    return this.#scorer(this.#refitted('score()'), x, y);
+  async score(x: DsArray, y?: DsArray | Targets): Promise<number> {
+    const best = this.#refitted('score()');
+    const data = checkData(x, y);
+    return this.#scorer(best, data.x, data.y);
   }
 }
 

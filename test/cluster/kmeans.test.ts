@@ -4,19 +4,17 @@
  * and the estimator contract.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import {
   DsArray,
   KMeans,
   NotFittedError,
-  ParameterError,
   array,
   init,
   randomArray,
   shutdown,
-  type CsrInput,
   type FitProgress,
 } from '../../lib/index.js';
+import { csrOf, expectClose, expectParameterError, readFixture, thrown } from '../helpers/estimators.js';
 
 interface Fixture {
   dtype: 'float64' | 'float32';
@@ -31,52 +29,11 @@ interface Fixture {
 }
 
 function fixture(name: string): Fixture {
-  return JSON.parse(readFileSync(new URL(`../../../test/fixtures/kmeans-${name}.json`, import.meta.url), 'utf8')) as Fixture;
-}
-
-function csrOf(x: number[][]): CsrInput {
-  const indptr = [0];
-  const indices: number[] = [];
-  const data: number[] = [];
-  for (const row of x) {
-    row.forEach((v, j) => {
-      if (v !== 0) {
-        indices.push(j);
-        data.push(v);
-      }
-    });
-    indptr.push(indices.length);
-  }
-  return { indptr, indices, data, shape: [x.length, x[0]?.length ?? 0] };
-}
-
-function expectClose(actual: number[][], expected: number[][], rtol: number): void {
-  expect(actual.length).to.equal(expected.length);
-  actual.forEach((row, i) =>
-    row.forEach((v, j) => {
-      const e = expected[i]?.[j] as number;
-      expect(Math.abs(v - e), `[${i}][${j}]: ${v} vs ${e}`).to.be.at.most(rtol * Math.max(1, Math.abs(e)));
-    }),
-  );
+  return readFixture<Fixture>(`kmeans-${name}.json`);
 }
 
 async function labelsOf(km: KMeans, x: DsArray): Promise<number[]> {
   return (await km.predict(x).toArray()).map((r) => r[0] as number);
-}
-
-async function thrown(f: () => unknown): Promise<unknown> {
-  try {
-    await f();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}
-
-async function expectParameterError(f: () => unknown, parameter: string): Promise<void> {
-  const err = await thrown(f);
-  expect(err, `expected a ParameterError for ${parameter}`).to.be.instanceOf(ParameterError);
-  expect((err as ParameterError).context.parameter).to.equal(parameter);
 }
 
 describe('KMeans', function () {
@@ -160,7 +117,7 @@ describe('KMeans', function () {
   it('reports progress once per iteration', async () => {
     const f = fixture('blobs');
     const seen: FitProgress[] = [];
-    const km = await new KMeans({ nClusters: 5, init: f.init }).fit(array(f.x, [100, 4]), { onProgress: (p) => seen.push(p) });
+    const km = await new KMeans({ nClusters: 5, init: f.init }).fit(array(f.x, [100, 4]), undefined, { onProgress: (p) => seen.push(p) });
     expect(seen.map((p) => p.iteration)).to.deep.equal(Array.from({ length: km.nIter }, (_, i) => i + 1));
     expect(seen[0]?.estimator).to.equal('KMeans');
     expect(seen.at(-1)?.metrics.centerShift).to.be.a('number');
@@ -177,9 +134,9 @@ describe('KMeans', function () {
   it('reduces through a multi-level tree (arity 2 and 3) to the same result as a flat one', async () => {
     const f = fixture('blobs');
     const x = array(f.x, [16, 4]); // 32 row blocks: 5 levels at arity 2
-    const flat = await new KMeans({ nClusters: 5, init: f.init, arity: 50 }).fit(x);
+    const flat = await new KMeans({ nClusters: 5, init: f.init }).fit(x, undefined, { arity: 50 });
     for (const arity of [2, 3]) {
-      const km = await new KMeans({ nClusters: 5, init: f.init, arity }).fit(x);
+      const km = await new KMeans({ nClusters: 5, init: f.init }).fit(x, undefined, { arity });
       expectClose(km.clusterCenters, flat.clusterCenters, 1e-12);
       expect(km.nIter).to.equal(f.nIter);
       expect(Math.abs(km.inertia - f.inertia) / f.inertia).to.be.at.most(1e-10);
@@ -205,7 +162,7 @@ describe('KMeans', function () {
       for (const nClusters of [0, -1, 1.5, Number.NaN, '3']) await expectParameterError(() => new KMeans({ nClusters } as never), 'nClusters');
       await expectParameterError(() => new KMeans({ maxIter: 0 }), 'maxIter');
       await expectParameterError(() => new KMeans({ tol: -1e-3 }), 'tol');
-      await expectParameterError(() => new KMeans({ arity: 1 }), 'arity');
+      await expectParameterError(() => new KMeans({ arity: 2 } as never), 'arity');
       await expectParameterError(() => new KMeans({ randomState: -2 }), 'randomState');
       await expectParameterError(() => new KMeans({ init: 'kmeans++' } as never), 'init');
       await expectParameterError(() => new KMeans({ init: [[0, 1], [2]] }), 'init[1]');
@@ -219,7 +176,8 @@ describe('KMeans', function () {
       await expectParameterError(() => new KMeans({ nClusters: 4 }).fit(x), 'nClusters');
       await expectParameterError(() => new KMeans({ nClusters: 3, init: [[0, 0], [1, 1]] }).fit(x), 'init');
       await expectParameterError(() => new KMeans({ nClusters: 1, init: [[0, 0, 0]] }).fit(x), 'init');
-      await expectParameterError(() => new KMeans({ nClusters: 1 }).fit(x, { onProgress: 'yes' } as never), 'onProgress');
+      await expectParameterError(() => new KMeans({ nClusters: 1 }).fit(x, undefined, { onProgress: 'yes' } as never), 'onProgress');
+      await expectParameterError(() => new KMeans({ nClusters: 1 }).fit(x, undefined, { arity: 1 }), 'arity');
       const km = await new KMeans({ nClusters: 2, init: [[0, 0], [2, 2]] }).fit(x);
       await expectParameterError(() => km.predict(array([[0, 0, 0]], [1, 3])), 'x');
       await expectParameterError(() => km.score(array([[0]], [1, 1])), 'x');
@@ -238,7 +196,7 @@ describe('KMeans', function () {
   describe('estimator contract', () => {
     it('getParams gives the documented defaults; setParams validates; clone is unfitted', async () => {
       const km = new KMeans();
-      expect(km.getParams()).to.deep.equal({ nClusters: 8, init: 'random', maxIter: 10, tol: 1e-4, arity: 50, randomState: undefined });
+      expect(km.getParams()).to.deep.equal({ nClusters: 8, init: 'random', maxIter: 10, tol: 1e-4, randomState: undefined });
       expect(km.setParams({ nClusters: 3, init: [[0], [1], [2]] })).to.equal(km);
       await expectParameterError(() => km.setParams({ nClusters: 2, maxIter: -1 }), 'maxIter');
       expect(km.getParams().nClusters).to.equal(3);

@@ -6,12 +6,13 @@
  * @packageDocumentation
  */
 import { Random } from '../../base/random.js';
-import { treeReduce } from '../../base/reduce.js';
+import { summing } from '../../base/partials.js';
 import type { Block } from '../../dsarray/block.js';
 import type { DsArray } from '../../dsarray/dsarray.js';
+import { treeReduceValue } from '../../dsarray/tree.js';
 import { kernels } from '../../kernels/index.js';
 import { getAll, submit, submitMany, type Future } from '../../runtime/index.js';
-import { mergeStepsTask, minDistTask, pickD2Task, sampleD2Task, stepTask, takeRowsTask } from './tasks.js';
+import { minDistTask, pickD2Task, sampleD2Task, stepTask, takeRowsTask, type StepPartial } from './tasks.js';
 
 /** How `KMeans` chooses its first centers. */
 export type KMeansInit = 'random' | 'k-means++' | 'k-means||' | number[][];
@@ -147,7 +148,7 @@ async function kmeansParallel(x: DsArray, k: number, rng: Random, arity: number)
     m = k;
   }
   const parts = x.blocks.map((row) => submit(stepTask, [row, candidates, m, false]));
-  const weights = (await treeReduce(parts, arity, mergeStepsTask)).counts;
+  const weights = (await treeReduceValue(parts, summing<StepPartial>(), { arity })).counts;
   return weightedKMeans(candidates, weights, m, d, k, rng);
 }
 
