@@ -13,6 +13,7 @@ import {
   makeRegression,
   shutdown,
 } from '../../lib/index.js';
+import { permutation, permute } from '../../lib/datasets/streams.js';
 
 function column(y: number[][]): number[] {
   return y.map((r) => r[0] as number);
@@ -199,6 +200,19 @@ describe('dataset generators', function () {
     const two = [await makeClassification({ ...opts, blockSize: [500, 6] }).x.toArray(), await makeBlobs(opts).x.toArray()];
     await shutdown();
     expect(two).to.deep.equal(one);
+  });
+
+  it('row shuffles are bijections of [0, n) for any n, different per seed', () => {
+    for (const n of [1, 2, 3, 5, 17, 64, 1000, 4099]) {
+      const p = permutation(12345, 0, n);
+      const image = Array.from({ length: n }, (_, i) => permute(p, i));
+      expect(new Set(image).size, `n = ${n}`).to.equal(n);
+      expect(image.every((v) => v >= 0 && v < n)).to.equal(true);
+    }
+    const a = Array.from({ length: 100 }, (_, i) => permute(permutation(1, 0, 100), i));
+    const b = Array.from({ length: 100 }, (_, i) => permute(permutation(2, 0, 100), i));
+    expect(a).to.not.deep.equal(b);
+    expect(a).to.not.deep.equal(Array.from({ length: 100 }, (_, i) => i));
   });
 
   it('rejects bad parameters with a ParameterError naming them', () => {

@@ -81,6 +81,22 @@ describe('model selection searches', function () {
     expect(search.estimator.isFitted).to.equal(false);
   });
 
+  it('launches every candidate x fold fit before any of them finishes (they run side by side)', async () => {
+    const events: string[] = [];
+    class LoggedKMeans extends KMeans {
+      override async fit(data: DsArray, y?: unknown): Promise<this> {
+        events.push('start');
+        await super.fit(data, y);
+        events.push('end');
+        return this;
+      }
+    }
+    const grid = { nClusters: [3], init: fixture.grid[1]?.init as number[][][], maxIter: [2, 300] };
+    await new GridSearchCV(new LoggedKMeans(), grid, { cv: 4, refit: false }).fit(x);
+    expect(events).to.have.length(16);
+    expect(events.indexOf('end')).to.equal(8);
+  });
+
   it('crossValidate gives the fold scores of the same candidate; refit: false leaves no best estimator', async () => {
     const p = fixture.params[4] as Record<string, unknown>;
     const est = new KMeans(p as never);

@@ -85,3 +85,22 @@ describe('trainTestSplit', function () {
     expect(() => trainTestSplit(x, undefined, { test_size: 0.2 } as never)).to.throw(ParameterError, 'test_size');
   });
 });
+
+describe('fold row selections', function () {
+  this.timeout(60_000);
+  after(async () => {
+    await shutdown();
+  });
+
+  it('reuse the blocks of x when the folds fall on block boundaries (nothing copied), gather them otherwise', async () => {
+    await init({ workers: 2 });
+    const rows = Array.from({ length: 40 }, (_, i) => [i]);
+    const x = array(rows, [4, 1]);
+    const [first, second] = new KFold({ nSplits: 5 }).split(40);
+    const train = x.rows(second?.train as Int32Array);
+    expect(train.blocks.map((b) => x.blocks.findIndex((row) => row[0] === b[0]))).to.deep.equal([0, 1, 4, 5, 6, 7, 8, 9]);
+    expect(await train.toArray()).to.deep.equal([...rows.slice(0, 8), ...rows.slice(16)]);
+    const unaligned = array(rows, [3, 1]).rows(first?.test as Int32Array);
+    expect(await unaligned.toArray()).to.deep.equal(rows.slice(0, 8));
+  });
+});
