@@ -19,3 +19,4 @@ export * from './dsarray/io/index.js';
 // --- estimators (lib/base, lib/cluster, ...) ---
 export * from './base/index.js';
 export * from './cluster/kmeans/index.js';
+export * from './preprocessing/index.js';

@@ -1,19 +1,22 @@
 /**
  * The generic summing merge of partial results: objects of numbers, typed arrays, column moments and
- * null, merged field by field in the given order (the reduction tree fixes the order, so sums are
+ * ranges, and null, merged field by field in the given order (the reduction tree fixes the order, so sums are
  * reproducible). Estimators reduce their per-block partials with {@link sumPartialsTask} instead of
  * writing a merge of their own.
  *
  * @packageDocumentation
  */
-import { isMoments, mergeMoments } from '../dsarray/moments.js';
+import { isColumnRange, isMoments, mergeColumnRange, mergeMoments, type ColumnRange, type Moments } from '../dsarray/moments.js';
 import { ParameterError } from '../errors.js';
 import { taskModule, type TaskDef } from '../runtime/index.js';
 
 const defineTask = taskModule(import.meta.url);
 
-/** A mergeable partial: numbers add, typed arrays add element-wise, Moments merge by Chan's formula, null stays null. */
-export type Partial = number | Float64Array | Float32Array | Int32Array | import('../dsarray/moments.js').Moments | null | { readonly [key: string]: Partial };
+/**
+ * A mergeable partial: numbers add, typed arrays add element-wise, Moments merge by Chan's formula,
+ * ColumnRanges by min and max, null stays null, plain objects merge field by field.
+ */
+export type Partial = number | Float64Array | Float32Array | Int32Array | Moments | ColumnRange | null | { readonly [key: string]: Partial };
 
 function merge2(a: Partial, b: Partial, path: string): Partial {
   if (a === null || b === null) return null;
@@ -25,6 +28,7 @@ function merge2(a: Partial, b: Partial, path: string): Partial {
     return out;
   }
   if (isMoments(a) && isMoments(b)) return mergeMoments(a, b);
+  if (isColumnRange(a) && isColumnRange(b)) return mergeColumnRange(a, b);
   if (typeof a === 'object' && typeof b === 'object' && !ArrayBuffer.isView(a) && !ArrayBuffer.isView(b)) {
     const out: Record<string, Partial> = {};
     for (const key of Object.keys(a)) out[key] = merge2((a as Record<string, Partial>)[key] as Partial, (b as Record<string, Partial>)[key] as Partial, `${path}.${key}`);

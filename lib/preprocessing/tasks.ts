@@ -1,0 +1,67 @@
+/**
+ * Block tasks of the scalers: per-block column statistics (rejecting non-finite values, with their
+ * position in the whole array) and the per-column affine map every scaler transform and inverse is.
+ *
+ * @packageDocumentation
+ */
+import type { Block } from '../dsarray/block.js';
+import { columnMoments, columnRange, firstNonFinite, type ColumnRange, type Moments } from '../dsarray/moments.js';
+import { ParameterError } from '../errors.js';
+import { taskModule } from '../runtime/index.js';
+
+const defineTask = taskModule(import.meta.url);
+
+function nonFinite(block: Block, row0: number, col0: number): ParameterError {
+  const at = firstNonFinite(block) ?? { row: 0, col: 0 };
+  const [row, col] = [row0 + at.row, col0 + at.col];
+  return new ParameterError('x', `has a non-finite value at row ${row}, column ${col} (scalers need finite input)`, { row, col });
+}
+
+/** Column moments of block (i, j) whose first element is at (row0, col0); throws on a non-finite value. */
+export const momentsTask = defineTask('preprocessing.moments', (block: Block, row0: number, col0: number): Moments => {
+  const m = columnMoments(block);
+  // A NaN or infinity anywhere in a column makes its mean non-finite: one check instead of a third pass.
+  if (m.mean.some((v) => !Number.isFinite(v))) throw nonFinite(block, row0, col0);
+  return m;
+}, { readOnly: true });
+
+/** Column minima and maxima of block (i, j) at (row0, col0); throws on a non-finite value. */
+export const rangeTask = defineTask('preprocessing.range', (block: Block, row0: number, col0: number): ColumnRange => {
+  if (firstNonFinite(block) !== null) throw nonFinite(block, row0, col0);
+  return columnRange(block);
+}, { readOnly: true });
+
+/**
+ * `((x - sub) / div) * mul + add` column by column (each a per-column array of the block's columns, or
+ * null to skip that step), in scikit-learn's order of operations; the result keeps the block's dtype
+ * and kind. On a CSR block only `div` and `mul` may be given (zeros stay zeros).
+ */
+export const affineTask = defineTask(
+  'preprocessing.affine',
+  (block: Block, sub: Float64Array | null, div: Float64Array | null, mul: Float64Array | null, add: Float64Array | null): Block => {
+    const d = block.cols;
+    const ctor = block.data instanceof Float32Array ? Float32Array : Float64Array;
+    const out = new ctor(block.data.length);
+    const x = block.data;
+    if (block.kind === 'csr') {
+      if (sub !== null || add !== null) throw new ParameterError('x', 'cannot shift a CSR block (its zeros would change)');
+      for (let p = 0; p < x.length; p++) {
+        const f = block.indices[p] as number;
+        let v = x[p] as number;
+        if (div !== null) v /= div[f] as number;
+        if (mul !== null) v *= mul[f] as number;
+        out[p] = v;
+      }
+      return { kind: 'csr', rows: block.rows, cols: d, indptr: block.indptr, indices: block.indices, data: out };
+    }
+    const s = sub ?? new Float64Array(d);
+    const a = add ?? new Float64Array(d);
+    const q = div ?? new Float64Array(d).fill(1);
+    const m = mul ?? new Float64Array(d).fill(1);
+    for (let i = 0, p = 0; i < block.rows; i++) {
+      for (let f = 0; f < d; f++, p++) out[p] = (((x[p] as number) - (s[f] as number)) / (q[f] as number)) * (m[f] as number) + (a[f] as number);
+    }
+    return { kind: 'dense', rows: block.rows, cols: d, data: out };
+  },
+  { readOnly: true },
+);
