@@ -31,9 +31,10 @@ export function isMoments(value: unknown): value is Moments {
 }
 
 /**
- * Column moments of a block (the zeros of a CSR block included): the mean from the sum, then the
- * deviations from it with the correction term of the two-pass algorithm (Chan, Golub and LeVeque),
- * which also gives the mean's rounding error.
+ * Column moments of a block (the zeros of a CSR block included). Dense: one pass of sums of the
+ * deviations from the block's first row. CSR: the mean from the sum, then the deviations from it with
+ * the correction term of the two-pass algorithm (Chan, Golub and LeVeque), which also gives the mean's
+ * rounding error.
  */
 export function columnMoments(block: Block): Moments {
   const { rows: n, cols: d } = block;
@@ -43,17 +44,31 @@ export function columnMoments(block: Block): Moments {
   if (n === 0) return { kind: 'moments', n, mean, meanLo, m2 };
   const corr = new Float64Array(d);
   if (block.kind === 'dense') {
+    // One pass over the rows: sums of the deviations from the first row (a value of each column, so the
+    // sums cancel little), then the mean and the squared deviations from it (König-Huygens on shifted data).
     const x = block.data;
-    for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f] = (mean[f] as number) + (x[i * d + f] as number);
-    for (let f = 0; f < d; f++) mean[f] = (mean[f] as number) / n;
-    for (let i = 0; i < n; i++) {
-      for (let f = 0; f < d; f++) {
-        const t = (x[i * d + f] as number) - (mean[f] as number);
-        corr[f] = (corr[f] as number) + t;
-        m2[f] = (m2[f] as number) + t * t;
+    const shift = Float64Array.from(x.subarray(0, d));
+    const s1 = new Float64Array(d);
+    const s2 = new Float64Array(d);
+    for (let i = 0, p = 0; i < n; i++) {
+      for (let f = 0; f < d; f++, p++) {
+        const t = (x[p] as number) - (shift[f] as number);
+        s1[f] = (s1[f] as number) + t;
+        s2[f] = (s2[f] as number) + t * t;
       }
     }
-  } else {
+    for (let f = 0; f < d; f++) {
+      const dev = (s1[f] as number) / n;
+      const hi = (shift[f] as number) + dev;
+      mean[f] = hi;
+      // Two-sum error of shift + dev: what the rounded mean misses.
+      const back = hi - (shift[f] as number);
+      meanLo[f] = ((shift[f] as number) - (hi - back)) + (dev - back);
+      m2[f] = Math.max(0, (s2[f] as number) - (s1[f] as number) * dev);
+    }
+    return { kind: 'moments', n, mean, meanLo, m2 };
+  }
+  {
     const stored = new Float64Array(d);
     for (let p = 0; p < block.data.length; p++) {
       const f = block.indices[p] as number;

@@ -33,8 +33,9 @@ export const rangeTask = defineTask('preprocessing.range', (block: Block, row0: 
 
 /**
  * `((x - sub) / div) * mul + add` column by column (each a per-column array of the block's columns, or
- * null to skip that step), in scikit-learn's order of operations; the result keeps the block's dtype
- * and kind. On a CSR block only `div` and `mul` may be given (zeros stay zeros).
+ * null to skip that step; dense blocks multiply by `mul / div`, which may differ from scikit-learn's
+ * division in the last bit); the result keeps the block's dtype and kind. On a CSR block only `div`
+ * and `mul` may be given (zeros stay zeros).
  */
 export const affineTask = defineTask(
   'preprocessing.affine',
@@ -54,12 +55,12 @@ export const affineTask = defineTask(
       }
       return { kind: 'csr', rows: block.rows, cols: d, indptr: block.indptr, indices: block.indices, data: out };
     }
+    // (x - sub) * (mul / div) + add: one division per column, not per element.
     const s = sub ?? new Float64Array(d);
-    const a = add ?? new Float64Array(d);
-    const q = div ?? new Float64Array(d).fill(1);
-    const m = mul ?? new Float64Array(d).fill(1);
+    const a = Float64Array.from({ length: d }, (_, f) => (mul?.[f] ?? 1) / (div?.[f] ?? 1));
+    const c = add ?? new Float64Array(d);
     for (let i = 0, p = 0; i < block.rows; i++) {
-      for (let f = 0; f < d; f++, p++) out[p] = (((x[p] as number) - (s[f] as number)) / (q[f] as number)) * (m[f] as number) + (a[f] as number);
+      for (let f = 0; f < d; f++, p++) out[p] = ((x[p] as number) - (s[f] as number)) * (a[f] as number) + (c[f] as number);
     }
     return { kind: 'dense', rows: block.rows, cols: d, data: out };
   },
