@@ -59,9 +59,20 @@ export const affineTask = defineTask(
     const s = sub ?? new Float64Array(d);
     const a = Float64Array.from({ length: d }, (_, f) => (mul?.[f] ?? 1) / (div?.[f] ?? 1));
     const c = add ?? new Float64Array(d);
-    for (let i = 0, p = 0; i < block.rows; i++) {
-      for (let f = 0; f < d; f++, p++) out[p] = ((x[p] as number) - (s[f] as number)) * (a[f] as number) + (c[f] as number);
+    // Four rows per column visit: the column's coefficients are loaded once for four values.
+    const n = block.rows;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const p = i * d;
+      for (let f = 0; f < d; f++) {
+        const [sf, af, cf] = [s[f] as number, a[f] as number, c[f] as number];
+        out[p + f] = ((x[p + f] as number) - sf) * af + cf;
+        out[p + d + f] = ((x[p + d + f] as number) - sf) * af + cf;
+        out[p + 2 * d + f] = ((x[p + 2 * d + f] as number) - sf) * af + cf;
+        out[p + 3 * d + f] = ((x[p + 3 * d + f] as number) - sf) * af + cf;
+      }
     }
+    for (let p = i * d; p < n * d; p++) out[p] = ((x[p] as number) - (s[p % d] as number)) * (a[p % d] as number) + (c[p % d] as number);
     return { kind: 'dense', rows: block.rows, cols: d, data: out };
   },
   { readOnly: true },
