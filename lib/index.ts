@@ -23,3 +23,4 @@ export * from './datasets/index.js';
 export * from './base/index.js';
 export * from './cluster/kmeans/index.js';
 export * from './model_selection/index.js';
+export * from './preprocessing/index.js';

@@ -44,7 +44,7 @@ export {
 export { Classifier, Clusterer, Regressor, Transformer } from './kinds.js';
 export { checkColumns, checkDsArray, checkXY, type Targets } from './input.js';
 export { accuracyScore, meanSquaredError, r2Score } from './metrics.js';
-export { sumPartials, summing, type Partial } from './partials.js';
+export { sumPartials, summing, type Mergeable } from './partials.js';
 export { loadModel, registerEstimator, type EstimatorClass } from './registry.js';
 export type { ParamCheck } from './validation.js';
 export { Random } from './random.js';

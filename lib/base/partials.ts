@@ -1,21 +1,24 @@
 /**
  * The generic summing merge of partial results: objects of numbers, typed arrays, column moments and
- * null, merged field by field in the given order (the reduction tree fixes the order, so sums are
+ * ranges, and null, merged field by field in the given order (the reduction tree fixes the order, so sums are
  * reproducible). Estimators reduce their per-block partials with {@link sumPartialsTask} instead of
  * writing a merge of their own.
  *
  * @packageDocumentation
  */
-import { isMoments, mergeMoments } from '../dsarray/moments.js';
+import { isColumnRange, isMoments, mergeColumnRange, mergeMoments, type ColumnRange, type Moments } from '../dsarray/moments.js';
 import { ParameterError } from '../errors.js';
 import { taskModule, type TaskDef } from '../runtime/index.js';
 
 const defineTask = taskModule(import.meta.url);
 
-/** A mergeable partial: numbers add, typed arrays add element-wise, Moments merge by Chan's formula, null stays null. */
-export type Partial = number | Float64Array | Float32Array | Int32Array | import('../dsarray/moments.js').Moments | null | { readonly [key: string]: Partial };
+/**
+ * A mergeable partial: numbers add, typed arrays add element-wise, Moments merge by Chan's formula,
+ * ColumnRanges by min and max, null stays null, plain objects merge field by field.
+ */
+export type Mergeable = number | Float64Array | Float32Array | Int32Array | Moments | ColumnRange | null | { readonly [key: string]: Mergeable };
 
-function merge2(a: Partial, b: Partial, path: string): Partial {
+function merge2(a: Mergeable, b: Mergeable, path: string): Mergeable {
   if (a === null || b === null) return null;
   if (typeof a === 'number' && typeof b === 'number') return a + b;
   if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) {
@@ -25,23 +28,24 @@ function merge2(a: Partial, b: Partial, path: string): Partial {
     return out;
   }
   if (isMoments(a) && isMoments(b)) return mergeMoments(a, b);
+  if (isColumnRange(a) && isColumnRange(b)) return mergeColumnRange(a, b);
   if (typeof a === 'object' && typeof b === 'object' && !ArrayBuffer.isView(a) && !ArrayBuffer.isView(b)) {
-    const out: Record<string, Partial> = {};
-    for (const key of Object.keys(a)) out[key] = merge2((a as Record<string, Partial>)[key] as Partial, (b as Record<string, Partial>)[key] as Partial, `${path}.${key}`);
+    const out: Record<string, Mergeable> = {};
+    for (const key of Object.keys(a)) out[key] = merge2((a as Record<string, Mergeable>)[key] as Mergeable, (b as Record<string, Mergeable>)[key] as Mergeable, `${path}.${key}`);
     return out;
   }
   throw new ParameterError(path, 'partials of different structure');
 }
 
 /** Merges partials of the same structure, left to right. */
-export function sumPartials<T extends Partial>(parts: readonly T[]): T {
+export function sumPartials<T extends Mergeable>(parts: readonly T[]): T {
   const [first, ...rest] = parts;
   if (first === undefined) throw new ParameterError('parts', 'nothing to merge');
-  return rest.reduce<Partial>((acc, p) => merge2(acc, p, 'parts'), first) as T;
+  return rest.reduce<Mergeable>((acc, p) => merge2(acc, p, 'parts'), first) as T;
 }
 
 /** {@link sumPartials} as a merge task of the reduction tree (`treeReduce`, `treeReduceValue`). */
-export const sumPartialsTask = defineTask('base.sumPartials', <T extends Partial>(parts: T[]): T => sumPartials(parts), { readOnly: true });
+export const sumPartialsTask = defineTask('base.sumPartials', <T extends Mergeable>(parts: T[]): T => sumPartials(parts), { readOnly: true });
 
 /** {@link sumPartialsTask} typed for a partial type `T` (an interface of numbers, typed arrays, Moments, null). */
 export function summing<T>(): TaskDef<[T[]], T> {

@@ -28,6 +28,18 @@ export interface TaskDef<A extends unknown[] = unknown[], R = unknown> {
 }
 
 const registry = new Map<string, TaskDef<never[], unknown>>();
+/** The lib folder of this package: its task modules need no declaration (workers import them on demand). */
+const PACKAGE_LIB = new URL('../', import.meta.url).href;
+/** Task modules outside the package declared through taskModule() in this process. */
+const declared = new Set<string>();
+
+/**
+ * Task modules outside dislib-ts declared through {@link taskModule} in this process so far: the driver
+ * lists them to the workers it welcomes, with those of `init({ taskModules })`.
+ */
+export function declaredTaskModules(): string[] {
+  return [...declared];
+}
 const NAME = /^[A-Za-z_][\w.:/-]{0,199}$/;
 
 /**
@@ -64,7 +76,9 @@ export type ModuleDefineTask = <A extends unknown[], R>(
 /**
  * The `defineTask` of one task module: tasks it defines carry the module's URL, so a worker that meets
  * one of them for the first time imports the module by that URL (no central list of modules; no code
- * crosses the wire). Workers import only URLs inside dislib-ts or listed in `init({ taskModules })`.
+ * crosses the wire). Workers import only URLs inside dislib-ts, listed in `init({ taskModules })`, or
+ * declared through `taskModule()` in the driver before the worker joined (so a module imported by the
+ * program, as usual, works with the embedded default runtime too).
  *
  * @param moduleUrl - the defining module's `import.meta.url` (a `file:` URL)
  * @throws {@link ParameterError} when `moduleUrl` is not a `file:` URL
@@ -83,6 +97,7 @@ export function taskModule(moduleUrl: string): ModuleDefineTask {
   }
   if (url?.protocol !== 'file:') throw new ParameterError('moduleUrl', `expected the file: URL of the task module (import.meta.url), found ${JSON.stringify(moduleUrl)}`);
   const href = url.href;
+  if (!href.startsWith(PACKAGE_LIB)) declared.add(href);
   return (name, fn, options = {}) => register(name, fn, options, href);
 }
 

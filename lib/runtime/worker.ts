@@ -114,7 +114,7 @@ class WorkerNode {
   #bytesIn = 0;
   readonly #importErrors: string[] = [];
   readonly #imports = new Map<string, Promise<void>>();
-  /** Modules of `init({ taskModules })`: with dislib-ts's own, the only ones a submit may name. */
+  /** Modules the driver listed at welcome (`init({ taskModules })` and declared ones): with dislib-ts's own, the only ones a submit may name. */
   readonly #listedModules = new Set<string>();
   readonly #dropped = dropLogger(log);
   #store: ObjectStore = new ObjectStore({ memoryLimit: Number.MAX_SAFE_INTEGER, spillDir: tmpdir() });
@@ -251,7 +251,7 @@ class WorkerNode {
 
   /**
    * The module URL a submit carries, if this worker may import it: a module of dislib-ts itself (under
-   * this package's lib folder, after URL normalisation) or one listed in `init({ taskModules })`.
+   * this package's lib folder, after URL normalisation) or one the driver listed at welcome.
    */
   #submittedModule(task: string, url: string): string {
     let href: string | undefined;
@@ -261,7 +261,7 @@ class WorkerNode {
       href = undefined;
     }
     if (href !== undefined && (href.startsWith(PACKAGE_LIB) || this.#listedModules.has(url))) return href;
-    throw new ClusterError(`task ${task}: module ${url} is neither part of dislib-ts nor listed in init({ taskModules }); not imported`);
+    throw new ClusterError(`task ${task}: module ${url} is neither part of dislib-ts nor listed by the driver (init({ taskModules }) or taskModule() before the workers joined); not imported`);
   }
 
   /** Imports a task module once; one broken module must not take the others down (its tasks fail with the reason). */

@@ -9,6 +9,8 @@ import {
   GridSearchCV,
   KFold,
   KMeans,
+  MinMaxScaler,
+  StandardScaler,
   NotFittedError,
   ParameterError,
   RandomizedSearchCV,
@@ -109,6 +111,24 @@ describe('model selection searches', function () {
     expect(search.bestEstimator).to.equal(undefined);
     expect(search.bestIndex).to.equal(fixture.best_index);
     expect(() => search.predict(x)).to.throw(ParameterError, 'refit');
+  });
+
+  it('cross-validates a transformer (StandardScaler) on the rows of each training fold, scored by a function', async () => {
+    const rows = fixture.x;
+    const folds = new KFold({ nSplits: 4, shuffle: true, randomState: 5 }).split(rows.length);
+    // Score: minus the mean absolute transformed test value (a fold that was scaled with its own statistics scores higher).
+    const scoring = async (est: StandardScaler, xt: DsArray) => -(await est.transform(xt).abs().mean().item());
+    const cv = await crossValidate(new StandardScaler(), x, undefined, { cv: folds, scoring, returnEstimator: true });
+    cv.estimator?.forEach((est, f) => {
+      const train = Array.from(folds[f]?.train ?? [], (i) => rows[i] as number[]);
+      const mean = [0, 1].map((j) => train.reduce((a, r) => a + (r[j] as number), 0) / train.length);
+      close(est.mean as number[], mean, `fold ${f} mean`);
+    });
+    expect(cv.test_score.every((v) => v < 0 && v > -2)).to.equal(true);
+    const search = await new GridSearchCV(new MinMaxScaler(), { featureRange: [[0, 1], [-1, 1]] }, { cv: 4, scoring: async (est, xt) => -(await est.transform(xt).abs().mean().item()) }).fit(x);
+    // Scaled into [-1, 1] the values sit around 0, into [0, 1] around 0.5: the first has the smaller mean |value|.
+    expect(search.bestParams).to.deep.equal({ featureRange: [-1, 1] });
+    expect(search.cvResults.rank_test_score).to.deep.equal([2, 1]);
   });
 
   it('RandomizedSearchCV: lists are drawn without replacement, distributions from the seed', async () => {

@@ -1,6 +1,7 @@
 /**
- * Task module registration: library tasks carry their module URL and workers import it on first use;
- * a module outside the package is imported only when listed in init({ taskModules }); no stack traces.
+ * Task module registration: tasks carry their module URL and workers import it on first use; a module
+ * outside the package is imported only when the driver listed it at welcome (init({ taskModules }) or
+ * declared by taskModule() before the workers joined); no stack traces.
  */
 import { expect } from 'chai';
 import { KMeans, ParameterError, array, defineTask, get, submit, taskModule } from '../../lib/index.js';
@@ -24,13 +25,16 @@ describe('task modules', function () {
     });
   });
 
-  it('refuses a submitted module URL outside the package unless listed in taskModules', async () => {
+  it('imports a module declared before the workers joined, and refuses one declared after', async () => {
     await withCluster({ workers: 1 }, async () => {
-      const err = await taskFailure(submit(triple, [2]));
-      expect(err.message).to.match(/neither part of dislib-ts nor listed in init\(\{ taskModules \}\)/);
-    });
-    await withCluster({ workers: 1, taskModules: [lazyModuleUrl] }, async () => {
       expect(await get(submit(triple, [2]))).to.equal(6);
+      const { quadruple } = await import('./late-tasks.js');
+      const err = await taskFailure(submit(quadruple, [2]));
+      expect(err.message).to.match(/neither part of dislib-ts nor listed by the driver/);
+    });
+    await withCluster({ workers: 1 }, async () => {
+      const { quadruple } = await import('./late-tasks.js');
+      expect(await get(submit(quadruple, [2]))).to.equal(8);
     });
   });
 });
