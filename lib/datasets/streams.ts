@@ -26,7 +26,7 @@ export const Stream = {
   items: 3,
   /** Rating noise of makeLowRankRatings (one standard normal per rating of the user). */
   ratingNoise: 4,
-  /** Latent factors of users (rows = users) and, on rows offset by 2^52 / 2, of items. */
+  /** Latent factors: users on rows 0 .., items on rows from 2^51 (blocks.ts: ITEM_FACTOR_ROW). */
   factors: 5,
 } as const;
 
