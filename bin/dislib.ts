@@ -207,7 +207,7 @@ async function kmeansCommand(file: string, opts: KMeansCommandOptions): Promise<
     const started = performance.now();
     let last: FitProgress | undefined;
     try {
-      await km.fit(x, {
+      await km.fit(x, undefined, {
         onProgress: (p) => {
           last = p;
           bar?.update(p);

@@ -28,7 +28,7 @@ export function figure(v: number): string {
  * ```ts
  * const bar = new ProgressBar(process.stderr);
  * try {
- *   await km.fit(x, { onProgress: (p) => bar.update(p) });
+ *   await km.fit(x, undefined, { onProgress: (p) => bar.update(p) });
  * } finally {
  *   bar.finish();
  * }

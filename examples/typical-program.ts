@@ -28,7 +28,7 @@ try {
 
   const t0 = performance.now();
   const x = await loadTxtFile(csv, [5_000, 2]);
-  const km = await new KMeans({ nClusters: 3, init: 'k-means||', maxIter: 50, randomState: 0 }).fit(x, {
+  const km = await new KMeans({ nClusters: 3, init: 'k-means||', maxIter: 50, randomState: 0 }).fit(x, undefined, {
     onProgress: (p) => console.log(`iteration ${p.iteration}: inertia ${p.metrics.inertia?.toFixed(1)}`),
   });
   const labels = await km.predict(x).collect();

@@ -16,6 +16,11 @@ export { generateKeyPair, publicKeyOf, readKeyFile, readPublicKey, writeKeyFile,
 export * from './dsarray/index.js';
 export * from './dsarray/io/index.js';
 
+// --- datasets (lib/datasets) ---
+export * from './datasets/index.js';
+
 // --- estimators (lib/base, lib/cluster, ...) ---
 export * from './base/index.js';
 export * from './cluster/kmeans/index.js';
+export * from './model_selection/index.js';
+export * from './preprocessing/index.js';

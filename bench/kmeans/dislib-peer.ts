@@ -138,7 +138,7 @@ async function generated(spec: string): Promise<void> {
     const init0 = Array.from({ length: k }, () => Array.from({ length: d }, () => rng.next()));
     const marks: number[] = [];
     const t0 = performance.now();
-    const km = await new KMeans({ nClusters: k, init: init0, maxIter: iters, tol: 0 }).fit(x, {
+    const km = await new KMeans({ nClusters: k, init: init0, maxIter: iters, tol: 0 }).fit(x, undefined, {
       onProgress: (p: FitProgress) => marks.push(p.metrics.seconds as number),
     });
     const wall = (performance.now() - t0) / 1000;

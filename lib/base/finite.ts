@@ -15,19 +15,28 @@ export interface NonFinite {
   value: number;
 }
 
+/** Whether a partial result's field is a {@link NonFinite} finding. */
+export function isNonFinite(v: unknown): v is NonFinite {
+  return typeof v === 'object' && v !== null && !ArrayBuffer.isView(v) && Object.keys(v).length === 3 &&
+    typeof (v as NonFinite).row === 'number' && typeof (v as NonFinite).column === 'number' && typeof (v as NonFinite).value === 'number';
+}
+
 /** Whether every value is finite. */
 export function allFinite(values: ArrayLike<number>): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return false;
   return true;
 }
 
-/** The first non-finite value of a block in row-major order (the row counted from `rowOffset`), or null. */
-export function firstNonFinite(block: Block, rowOffset = 0): NonFinite | null {
+/**
+ * The first non-finite value of a block in row-major order, or null; the block's first element is at
+ * (`rowOffset`, `colOffset`) of the array.
+ */
+export function firstNonFinite(block: Block, rowOffset = 0, colOffset = 0): NonFinite | null {
   const { rows, cols, data } = block;
   if (block.kind === 'dense') {
     for (let i = 0; i < rows * cols; i++) {
       const v = data[i] as number;
-      if (!Number.isFinite(v)) return { row: rowOffset + Math.floor(i / cols), column: i % cols, value: v };
+      if (!Number.isFinite(v)) return { row: rowOffset + Math.floor(i / cols), column: colOffset + (i % cols), value: v };
     }
     return null;
   }
@@ -35,7 +44,7 @@ export function firstNonFinite(block: Block, rowOffset = 0): NonFinite | null {
     let found: NonFinite | null = null;
     for (let p = block.indptr[r] as number; p < (block.indptr[r + 1] as number); p++) {
       const v = data[p] as number;
-      const column = block.indices[p] as number;
+      const column = colOffset + (block.indices[p] as number);
       // CSR indices of a row are sorted in this library, but the first column is what the message needs.
       if (!Number.isFinite(v) && (found === null || column < found.column)) found = { row: rowOffset + r, column, value: v };
     }

@@ -99,3 +99,23 @@ export function either<A, B>(a: ParamCheck<A>, b: ParamCheck<B>, expected: strin
     }
   };
 }
+
+/** A boolean. */
+export const bool: ParamCheck<boolean> = (value, name) => {
+  if (typeof value !== 'boolean') fail(name, 'a boolean', value);
+  return value;
+};
+
+/** `null` or a value accepted by `check` (fitted attributes that exist only for some parameters). */
+export function nullable<T>(check: ParamCheck<T>): ParamCheck<T | null> {
+  return (value, name) => (value === null ? null : check(value, name));
+}
+
+/** A non-empty array of finite numbers (copied). */
+export function finiteVector(value: unknown, name: string): number[] {
+  if (!Array.isArray(value) || value.length === 0) fail(name, 'a non-empty number[]', value);
+  return value.map((v: unknown, i: number) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${name}[${i}]`, 'a finite number', v);
+    return v;
+  });
+}

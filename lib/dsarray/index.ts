@@ -23,3 +23,6 @@ export {
   type EyeOptions,
 } from './creation.js';
 export { SparseUnsupportedError } from './errors.js';
+export { copyRow, joinRow, mapBlocks, mapRowBlocks, withJoinedRows, type MapArgs, type MapOptions } from './rows.js';
+export { columnMoments, columnRange, meanOf, mergeColumnRange, mergeMoments, type ColumnRange, type Moments } from './moments.js';
+export { treeReduce, treeReduceValue, type MergeTask, type TreeOptions } from './tree.js';

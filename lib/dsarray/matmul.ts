@@ -61,7 +61,7 @@ export function matmul(a: DsArray, b: DsArray, opts: MatmulOptions = {}): DsArra
         const ks = Array.from({ length: Math.min(ARITY, nk - k0) }, (_, t) => k0 + t);
         groups.push(submit(matmulTask, [ks.map((k) => blockA(i, k)), ks.map((k) => blockB(k, j)), tA, tB, dtype]));
       }
-      return treeReduce(groups, (chunk) => submit(sumBlocksTask, [chunk, dtype]));
+      return treeReduce(groups, sumBlocksTask, { args: [dtype] });
     }),
   );
   return DsArray.fromBlocks(blocks, [rows, cols], bs, { dtype, sparse });

@@ -25,20 +25,20 @@ export function reduceArray(x: DsArray, op: Reduction, axis: Axis): DsArray {
   const [n, m] = x.shape;
   if (n === 0 || m === 0) throw new ShapeError(`${op}: cannot reduce an empty ${n} x ${m} array`, { shape: [n, m] });
   const pop = PARTIAL[op];
-  const merge = (chunk: Future<Float64Array>[]) => submit(mergePartialsTask, [chunk, pop]);
+  const merge = (items: Future<Float64Array>[]) => treeReduce(items, mergePartialsTask, { args: [pop] });
   const partial = (b: Future<Block>, ax: 0 | 1 | 'all') => submit(partialTask, [b, pop, ax]);
   const finish = (f: Future<Float64Array>, count: number, rows: number, cols: number) =>
     submit(finishReduceTask, [f, op, count, rows, cols, x.dtype]);
   if (axis === 0) {
     const row = Array.from({ length: x.nBlocks[1] }, (_, j) =>
-      finish(treeReduce(x.blocks.map((r) => partial(r[j] as Future<Block>, 0)), merge), n, 1, x.blockCols(j)),
+      finish(merge(x.blocks.map((r) => partial(r[j] as Future<Block>, 0))), n, 1, x.blockCols(j)),
     );
     return DsArray.fromBlocks([row], [1, m], [1, x.blockSize[1]], { dtype: x.dtype });
   }
   if (axis === 1) {
-    const col = x.blocks.map((r, i) => [finish(treeReduce(r.map((b) => partial(b, 1)), merge), m, x.blockRows(i), 1)]);
+    const col = x.blocks.map((r, i) => [finish(merge(r.map((b) => partial(b, 1))), m, x.blockRows(i), 1)]);
     return DsArray.fromBlocks(col, [n, 1], [x.blockSize[0], 1], { dtype: x.dtype });
   }
-  const all = treeReduce(x.blocks.flatMap((r) => r.map((b) => partial(b, 'all'))), merge);
+  const all = merge(x.blocks.flatMap((r) => r.map((b) => partial(b, 'all'))));
   return DsArray.fromBlocks([[finish(all, n * m, 1, 1)]], [1, 1], [1, 1], { dtype: x.dtype });
 }

@@ -1,12 +1,12 @@
 /**
- * Block tasks of the ds-array. Workers import this module (it is listed in `lib/tasks.ts`), so every
- * name below resolves to the same function on the driver and on the workers.
+ * Block tasks of the ds-array. Submits carry this module's URL and workers import it on first use, so
+ * every name below resolves to the same function on the driver and on the workers.
  *
  * @packageDocumentation
  */
 import { ParameterError, ShapeError } from '../errors.js';
 import { kernels } from '../kernels/index.js';
-import { defineTask } from '../runtime/index.js';
+import { taskModule } from '../runtime/index.js';
 import { lookupTask } from '../runtime/task.js';
 import type { Block, CsrBlock, DType, DenseBlock } from './block.js';
 import {
@@ -33,6 +33,8 @@ import {
   type UnaryOp,
 } from './blockops.js';
 import { uniformBlock } from './random.js';
+
+const defineTask = taskModule(import.meta.url);
 
 /** Places a block built in the driver on a worker. */
 export const putTask = defineTask('dsarray.put', (block: Block) => block);

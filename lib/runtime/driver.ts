@@ -38,6 +38,7 @@ import { createRunDir, removeRunDir, removeStaleRunDirs } from './run-dir.js';
 import { Scheduler, type Action, type Transition } from './scheduler.js';
 import { assertSecureConfig, generateKeyPair, isLoopbackOrIpc, publicKeyOf, startZapHandler, useCurveServer, type KeyPair, type ZapHandler } from './security.js';
 import { WORKER_PROCESS } from './store.js';
+import { declaredTaskModules } from './task.js';
 import type { InitOptions, RuntimeStats, WorkerInfo } from './types.js';
 
 function positiveEnv(name: string, fallback: number): number {
@@ -512,7 +513,7 @@ export class ClusterExecutor implements Executor {
     const n = this.#options.workers ?? availableParallelism();
     this.#send(from, {
       type: 'welcome',
-      taskModules: [...(this.#options.taskModules ?? [])],
+      taskModules: [...new Set([...(this.#options.taskModules ?? []), ...declaredTaskModules()])],
       memoryLimit: this.#options.memoryLimit ?? Math.floor(totalmem() / 2 / Math.max(1, n)),
       spillDir: this.#options.spillDir ?? tmpdir(),
       peerKeys: this.#curve?.peerKeys ?? [],

@@ -7,7 +7,7 @@
 // Registers the `cluster` executor (the default) with the client API.
 import './driver.js';
 
-export { defineTask, type TaskDef } from './task.js';
+export { defineTask, taskModule, type ModuleDefineTask, type TaskDef } from './task.js';
 export { Future } from './future.js';
 export {
   init,

@@ -19,17 +19,12 @@ export interface TaskDef<A extends unknown[] = unknown[], R = unknown> {
   readonly readOnly: boolean;
   /** The function. */
   readonly fn: (...args: A) => R | Promise<R>;
-  /** URL of the module that called defineTask (workers import it on demand), when it could be found. */
+  /**
+   * `file:` URL of the module defining the task, when defined through {@link taskModule}: a submit
+   * carries it, and a worker imports it on first use (if the module is part of dislib-ts or listed in
+   * `init({ taskModules })`). Undefined for {@link defineTask}: workers must import the module at start.
+   */
   readonly module: string | undefined;
-}
-
-/** URL of the module that called defineTask, read from the stack (file: URLs only). */
-function callerModule(): string | undefined {
-  for (const line of (new Error().stack ?? '').split('\n').slice(1)) {
-    const url = /(file:\/\/[^\s()]+?):\d+:\d+\)?$/.exec(line)?.[1];
-    if (url !== undefined && url !== import.meta.url) return url;
-  }
-  return undefined;
 }
 
 /**
@@ -44,11 +39,24 @@ export function checkTimeout(timeoutMs: unknown, task: string): void {
 }
 
 const registry = new Map<string, TaskDef<never[], unknown>>();
+/** The lib folder of this package: its task modules need no declaration (workers import them on demand). */
+const PACKAGE_LIB = new URL('../', import.meta.url).href;
+/** Task modules outside the package declared through taskModule() in this process. */
+const declared = new Set<string>();
+
+/**
+ * Task modules outside dislib-ts declared through {@link taskModule} in this process so far: the driver
+ * lists them to the workers it welcomes, with those of `init({ taskModules })`.
+ */
+export function declaredTaskModules(): string[] {
+  return [...declared];
+}
 const NAME = /^[A-Za-z_][\w.:/-]{0,199}$/;
 
 /**
- * Registers a task. Call at the top level of a module that workers import (listed in `lib/tasks.ts`
- * or in `init({ taskModules })`), so that the same name resolves to the same function everywhere.
+ * Registers a task. Call at the top level of a module listed in `init({ taskModules })` (workers import
+ * those at start), so that the same name resolves to the same function everywhere. Modules of dislib-ts
+ * itself define their tasks through {@link taskModule} instead, and are imported on first use.
  *
  * @param name - unique name, e.g. `'dsarray.add'` (letters, digits, `_ . : / -`; at most 200 chars)
  * @param fn - receives the resolved argument values; returns a value, or an array of `nReturns` values
@@ -66,6 +74,50 @@ export function defineTask<A extends unknown[], R>(
   name: string,
   fn: (...args: A) => R | Promise<R>,
   options: DefineTaskOptions = {},
+): TaskDef<A, Awaited<R>> {
+  return register(name, fn, options, undefined);
+}
+
+/** {@link defineTask} bound to the module that calls it. */
+export type ModuleDefineTask = <A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => R | Promise<R>,
+  options?: DefineTaskOptions,
+) => TaskDef<A, Awaited<R>>;
+
+/**
+ * The `defineTask` of one task module: tasks it defines carry the module's URL, so a worker that meets
+ * one of them for the first time imports the module by that URL (no central list of modules; no code
+ * crosses the wire). Workers import only URLs inside dislib-ts, listed in `init({ taskModules })`, or
+ * declared through `taskModule()` in the driver before the worker joined (so a module imported by the
+ * program, as usual, works with the embedded default runtime too).
+ *
+ * @param moduleUrl - the defining module's `import.meta.url` (a `file:` URL)
+ * @throws {@link ParameterError} when `moduleUrl` is not a `file:` URL
+ * @example
+ * ```ts
+ * const defineTask = taskModule(import.meta.url);
+ * export const scaleTask = defineTask('preprocessing.scale', (b: Block, s: Float64Array) => ...);
+ * ```
+ */
+export function taskModule(moduleUrl: string): ModuleDefineTask {
+  let url: URL | undefined;
+  try {
+    url = new URL(moduleUrl);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'file:') throw new ParameterError('moduleUrl', `expected the file: URL of the task module (import.meta.url), found ${JSON.stringify(moduleUrl)}`);
+  const href = url.href;
+  if (!href.startsWith(PACKAGE_LIB)) declared.add(href);
+  return (name, fn, options = {}) => register(name, fn, options, href);
+}
+
+function register<A extends unknown[], R>(
+  name: string,
+  fn: (...args: A) => R | Promise<R>,
+  options: DefineTaskOptions,
+  module: string | undefined,
 ): TaskDef<A, Awaited<R>> {
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new ParameterError('name', `invalid task name ${JSON.stringify(name)} (letters, digits, _ . : / -)`);
@@ -90,7 +142,7 @@ export function defineTask<A extends unknown[], R>(
     options: Object.freeze({ recomputeOnly: options.recomputeOnly ?? false, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) }),
     readOnly: options.readOnly ?? false,
     fn: fn as (...args: A) => Awaited<R> | Promise<Awaited<R>>,
-    module: callerModule(),
+    module,
   });
   registry.set(name, def as unknown as TaskDef<never[], unknown>);
   return def;

@@ -14,7 +14,6 @@ import { Worker as Thread } from 'node:worker_threads';
 import { Dealer, Router } from 'zeromq';
 import { ClusterError } from '../errors.js';
 import { markWorkerProcess } from './api.js';
-import { builtinTaskModules } from '../tasks.js';
 import { decode, encode, encodedBytes, type Encoded } from './codec.js';
 import { failureFromError } from './failure.js';
 import { watchHandshake } from './handshake.js';
@@ -37,6 +36,9 @@ import {
   type WorkerMessage,
 } from './protocol.js';
 import { lookupTask, runTaskFunction } from './task.js';
+
+/** The lib folder of this package (dist/lib): task modules under it are imported when a submit names them. */
+const PACKAGE_LIB = new URL('../', import.meta.url).href;
 
 /** Options of {@link runWorker}. */
 export interface RunWorkerOptions {
@@ -133,6 +135,8 @@ class WorkerNode {
   #bytesIn = 0;
   readonly #importErrors: string[] = [];
   readonly #imports = new Map<string, Promise<void>>();
+  /** Modules the driver listed at welcome (`init({ taskModules })` and declared ones): with dislib-ts's own, the only ones a submit may name. */
+  readonly #listedModules = new Set<string>();
   readonly #dropped = dropLogger(log);
   #store: ObjectStore = new ObjectStore({ memoryLimit: Number.MAX_SAFE_INTEGER, spillDir: tmpdir() });
   #running = false;
@@ -228,7 +232,8 @@ class WorkerNode {
         await this.#store.close();
         this.#store = new ObjectStore({ memoryLimit: msg.memoryLimit, spillDir: msg.spillDir });
         this.#memoryLimit = msg.memoryLimit;
-        for (const url of [...builtinTaskModules.map((m) => new URL(m, new URL('../tasks.js', import.meta.url)).href), ...msg.taskModules]) {
+        for (const url of msg.taskModules) {
+          this.#listedModules.add(url);
           await this.#importModule(url);
         }
         return;
@@ -263,6 +268,21 @@ class WorkerNode {
         await this.stop();
         return;
     }
+  }
+
+  /**
+   * The module URL a submit carries, if this worker may import it: a module of dislib-ts itself (under
+   * this package's lib folder, after URL normalisation) or one the driver listed at welcome.
+   */
+  #submittedModule(task: string, url: string): string {
+    let href: string | undefined;
+    try {
+      href = new URL(url).href;
+    } catch {
+      href = undefined;
+    }
+    if (href !== undefined && (href.startsWith(PACKAGE_LIB) || this.#listedModules.has(url))) return href;
+    throw new ClusterError(`task ${task}: module ${url} is neither part of dislib-ts nor listed by the driver (init({ taskModules }) or taskModule() before the workers joined); not imported`);
   }
 
   /** Imports a task module once; one broken module must not take the others down (its tasks fail with the reason). */
@@ -438,7 +458,7 @@ class WorkerNode {
     const { msg } = t;
     const start = performance.timeOrigin + performance.now();
     try {
-      if (lookupTask(msg.name) === undefined && msg.module !== undefined) await this.#importModule(msg.module);
+      if (lookupTask(msg.name) === undefined && msg.module !== undefined) await this.#importModule(this.#submittedModule(msg.name, msg.module));
       const def = lookupTask(msg.name);
       if (def === undefined) {
         const why = this.#importErrors.length > 0 ? ` (${this.#importErrors.join('; ')})` : '';

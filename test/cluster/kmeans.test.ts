@@ -1,24 +1,21 @@
 /**
  * KMeans: scikit-learn's exact hand case, agreement with scikit-learn fixtures (test/fixtures/kmeans-*.json,
- * made by test/fixtures/gen-kmeans.py), edge cases, reproducibility, worker-count independence, errors
- * and the estimator contract.
+ * made by test/fixtures/gen-kmeans.py), edge cases, reproducibility, errors, saved models, and the
+ * conformance suite (checkEstimator).
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import {
   DsArray,
   KMeans,
   NonFiniteError,
-  NotFittedError,
-  ParameterError,
   array,
-  init,
   randomArray,
   shutdown,
-  type CsrInput,
   type FitProgress,
   type KMeansInit,
 } from '../../lib/index.js';
+import { checkEstimator } from '../helpers/checkEstimator.js';
+import { csrOf, expectClose, expectParameterError, readFixture, thrown } from '../helpers/estimators.js';
 
 interface Fixture {
   dtype: 'float64' | 'float32';
@@ -33,52 +30,11 @@ interface Fixture {
 }
 
 function fixture(name: string): Fixture {
-  return JSON.parse(readFileSync(new URL(`../../../test/fixtures/kmeans-${name}.json`, import.meta.url), 'utf8')) as Fixture;
-}
-
-function csrOf(x: number[][]): CsrInput {
-  const indptr = [0];
-  const indices: number[] = [];
-  const data: number[] = [];
-  for (const row of x) {
-    row.forEach((v, j) => {
-      if (v !== 0) {
-        indices.push(j);
-        data.push(v);
-      }
-    });
-    indptr.push(indices.length);
-  }
-  return { indptr, indices, data, shape: [x.length, x[0]?.length ?? 0] };
-}
-
-function expectClose(actual: number[][], expected: number[][], rtol: number): void {
-  expect(actual.length).to.equal(expected.length);
-  actual.forEach((row, i) =>
-    row.forEach((v, j) => {
-      const e = expected[i]?.[j] as number;
-      expect(Math.abs(v - e), `[${i}][${j}]: ${v} vs ${e}`).to.be.at.most(rtol * Math.max(1, Math.abs(e)));
-    }),
-  );
+  return readFixture<Fixture>(`kmeans-${name}.json`);
 }
 
 async function labelsOf(km: KMeans, x: DsArray): Promise<number[]> {
   return (await km.predict(x).toArray()).map((r) => r[0] as number);
-}
-
-async function thrown(f: () => unknown): Promise<unknown> {
-  try {
-    await f();
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}
-
-async function expectParameterError(f: () => unknown, parameter: string): Promise<void> {
-  const err = await thrown(f);
-  expect(err, `expected a ParameterError for ${parameter}`).to.be.instanceOf(ParameterError);
-  expect((err as ParameterError).context.parameter).to.equal(parameter);
 }
 
 describe('KMeans', function () {
@@ -162,7 +118,7 @@ describe('KMeans', function () {
   it('reports progress once per iteration', async () => {
     const f = fixture('blobs');
     const seen: FitProgress[] = [];
-    const km = await new KMeans({ nClusters: 5, init: f.init }).fit(array(f.x, [100, 4]), { onProgress: (p) => seen.push(p) });
+    const km = await new KMeans({ nClusters: 5, init: f.init }).fit(array(f.x, [100, 4]), undefined, { onProgress: (p) => seen.push(p) });
     expect(seen.map((p) => p.iteration)).to.deep.equal(Array.from({ length: km.nIter }, (_, i) => i + 1));
     expect(seen[0]?.estimator).to.equal('KMeans');
     expect(seen.at(-1)?.metrics.centerShift).to.be.a('number');
@@ -179,27 +135,13 @@ describe('KMeans', function () {
   it('reduces through a multi-level tree (arity 2 and 3) to the same result as a flat one', async () => {
     const f = fixture('blobs');
     const x = array(f.x, [16, 4]); // 32 row blocks: 5 levels at arity 2
-    const flat = await new KMeans({ nClusters: 5, init: f.init, arity: 50 }).fit(x);
+    const flat = await new KMeans({ nClusters: 5, init: f.init }).fit(x, undefined, { arity: 50 });
     for (const arity of [2, 3]) {
-      const km = await new KMeans({ nClusters: 5, init: f.init, arity }).fit(x);
+      const km = await new KMeans({ nClusters: 5, init: f.init }).fit(x, undefined, { arity });
       expectClose(km.clusterCenters, flat.clusterCenters, 1e-12);
       expect(km.nIter).to.equal(f.nIter);
       expect(Math.abs(km.inertia - f.inertia) / f.inertia).to.be.at.most(1e-10);
     }
-  });
-
-  it('gives identical results with 1, 2 and 4 workers', async () => {
-    const f = fixture('blobs');
-    const results: unknown[] = [];
-    for (const workers of [1, 2, 4]) {
-      await shutdown();
-      await init({ workers });
-      const km = await new KMeans({ nClusters: 5, init: 'k-means||', randomState: 5, tol: 0 }).fit(array(f.x, [32, 4]));
-      results.push([km.clusterCenters, km.inertia, km.nIter]);
-    }
-    await shutdown();
-    expect(results[1]).to.deep.equal(results[0]);
-    expect(results[2]).to.deep.equal(results[0]);
   });
 
   describe('errors', () => {
@@ -207,7 +149,7 @@ describe('KMeans', function () {
       for (const nClusters of [0, -1, 1.5, Number.NaN, '3']) await expectParameterError(() => new KMeans({ nClusters } as never), 'nClusters');
       await expectParameterError(() => new KMeans({ maxIter: 0 }), 'maxIter');
       await expectParameterError(() => new KMeans({ tol: -1e-3 }), 'tol');
-      await expectParameterError(() => new KMeans({ arity: 1 }), 'arity');
+      await expectParameterError(() => new KMeans({ arity: 2 } as never), 'arity');
       await expectParameterError(() => new KMeans({ randomState: -2 }), 'randomState');
       await expectParameterError(() => new KMeans({ init: 'kmeans++' } as never), 'init');
       await expectParameterError(() => new KMeans({ init: [[0, 1], [2]] }), 'init[1]');
@@ -221,7 +163,8 @@ describe('KMeans', function () {
       await expectParameterError(() => new KMeans({ nClusters: 4 }).fit(x), 'nClusters');
       await expectParameterError(() => new KMeans({ nClusters: 3, init: [[0, 0], [1, 1]] }).fit(x), 'init');
       await expectParameterError(() => new KMeans({ nClusters: 1, init: [[0, 0, 0]] }).fit(x), 'init');
-      await expectParameterError(() => new KMeans({ nClusters: 1 }).fit(x, { onProgress: 'yes' } as never), 'onProgress');
+      await expectParameterError(() => new KMeans({ nClusters: 1 }).fit(x, undefined, { onProgress: 'yes' } as never), 'onProgress');
+      await expectParameterError(() => new KMeans({ nClusters: 1 }).fit(x, undefined, { arity: 1 }), 'arity');
       const km = await new KMeans({ nClusters: 2, init: [[0, 0], [2, 2]] }).fit(x);
       await expectParameterError(() => km.predict(array([[0, 0, 0]], [1, 3])), 'x');
       await expectParameterError(() => km.score(array([[0]], [1, 1])), 'x');
@@ -249,34 +192,9 @@ describe('KMeans', function () {
         expect(e.message, what).to.equal(`x: row ${c.first[0]}, column ${c.first[1]} is ${value}: KMeans needs finite values (rows and columns count from 0)`);
       }
     });
-
-    it('throws NotFittedError before fit', async () => {
-      const km = new KMeans();
-      expect(km.isFitted).to.equal(false);
-      expect(() => km.clusterCenters).to.throw(NotFittedError, /KMeans is not fitted/);
-      expect(() => km.inertia).to.throw(NotFittedError);
-      expect(() => km.predict(array([[0, 0]], [1, 2]))).to.throw(NotFittedError, /predict\(\)/);
-      expect(await thrown(() => km.score(array([[0, 0]], [1, 2])))).to.be.instanceOf(NotFittedError);
-    });
   });
 
-  describe('estimator contract', () => {
-    it('getParams gives the documented defaults; setParams validates; clone is unfitted', async () => {
-      const km = new KMeans();
-      expect(km.getParams()).to.deep.equal({ nClusters: 8, init: 'random', maxIter: 10, tol: 1e-4, arity: 50, randomState: undefined });
-      expect(km.setParams({ nClusters: 3, init: [[0], [1], [2]] })).to.equal(km);
-      await expectParameterError(() => km.setParams({ nClusters: 2, maxIter: -1 }), 'maxIter');
-      expect(km.getParams().nClusters).to.equal(3);
-      const params = km.getParams();
-      (params.init as number[][])[0]![0] = 99;
-      expect(km.getParams().init).to.deep.equal([[0], [1], [2]]);
-      await km.fit(array([[0], [1], [2], [3]], [2, 1]));
-      const copy = km.clone();
-      expect(copy).to.be.instanceOf(KMeans).and.not.equal(km);
-      expect(copy.isFitted).to.equal(false);
-      expect(copy.getParams()).to.deep.equal(km.getParams());
-    });
-
+  describe('saved models', () => {
     it('saves and loads a fitted model with toJSON/fromJSON', async () => {
       const f = fixture('blobs');
       const x = array(f.x, [100, 4]);
@@ -296,4 +214,14 @@ describe('KMeans', function () {
       await expectParameterError(() => KMeans.fromJSON(bad), 'state.clusterCenters[1]');
     });
   });
+});
+
+checkEstimator('KMeans', {
+  make: (o) => new KMeans(o),
+  defaults: { nClusters: 8, init: 'random', maxIter: 10, tol: 1e-4, randomState: undefined },
+  fitParams: { nClusters: 3, init: 'k-means||', randomState: 5, tol: 0 },
+  invalid: { nClusters: 0, init: 'kmeans++', maxIter: 0, tol: -1, randomState: -2 },
+  rows: Array.from({ length: 30 }, (_, i) => [(i % 3) * 10 + Math.sin(i), Math.cos(i), (i % 3) - 1, i / 30]),
+  blockSizes: [[8, 2], [7, 4]],
+  blockRtol: 1e-10,
 });

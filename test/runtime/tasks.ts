@@ -1,7 +1,9 @@
 /**
  * Tasks used by the runtime tests; workers import this module through `init({ taskModules })`.
  */
-import { defineTask } from '../../lib/runtime/index.js';
+import { taskModule } from '../../lib/runtime/index.js';
+
+const defineTask = taskModule(import.meta.url);
 
 /** URL of this module, for `init({ taskModules: [taskModuleUrl] })`. */
 export const taskModuleUrl = import.meta.url;

@@ -1,13 +1,11 @@
 /**
- * Block-level helpers of the K-means tasks: joining a row of column blocks into one block, nearest
- * centers of every row (dense through the distance kernel in chunks, CSR through sparse dot products),
- * per-column moments for the tolerance, and typed centers of a block's dtype.
+ * Block-level helpers of the K-means tasks: nearest centers of every row (dense through the distance
+ * kernel in chunks, CSR through sparse dot products), CSR sums per center, and typed centers of a
+ * block's dtype.
  *
  * @packageDocumentation
  */
 import type { Block, CsrBlock, DenseBlock } from '../../dsarray/block.js';
-import { dtypeOf, gatherBlock } from '../../dsarray/blockops.js';
-import { ParameterError } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../kernels/types.js';
 
@@ -15,23 +13,6 @@ import type { FloatArray } from '../../kernels/types.js';
 export interface Nearest {
   labels: Int32Array;
   dists: Float64Array;
-}
-
-/** Per-column count, mean and sum of squared deviations (merged with Chan et al.'s formula). */
-export interface Moments {
-  n: number;
-  mean: Float64Array;
-  m2: Float64Array;
-}
-
-/** Joins the column blocks of one row block into a single block (the block itself when there is one). */
-export function joinRow(row: readonly Block[]): Block {
-  const first = row[0];
-  if (first === undefined) throw new ParameterError('row', 'a row block has no column blocks');
-  if (row.length === 1) return first;
-  const cols = row.reduce((s, b) => s + b.cols, 0);
-  const colRuns = Int32Array.from(row.flatMap((b, j) => [j, 0, 1, b.cols]));
-  return gatherBlock([row], Int32Array.of(0, 0, 1, first.rows), colRuns, first.rows, cols, dtypeOf(first.data), first.kind === 'csr');
 }
 
 /** Centers (float64, k x d) in the dtype of the block they are compared with. */
@@ -128,53 +109,4 @@ export function accumulateCsr(block: CsrBlock, labels: Int32Array, sums: Float64
       sums[base + (indices[p] as number)] = (sums[base + (indices[p] as number)] as number) + (data[p] as number);
     }
   }
-}
-
-/** Column moments of a block (zeros of a CSR block included). */
-export function moments(block: Block): Moments {
-  const { rows: n, cols: d } = block;
-  const mean = new Float64Array(d);
-  const m2 = new Float64Array(d);
-  if (n === 0) return { n, mean, m2 };
-  if (block.kind === 'dense') {
-    const x = block.data;
-    for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) mean[f] = (mean[f] as number) + (x[i * d + f] as number);
-    for (let f = 0; f < d; f++) mean[f] = (mean[f] as number) / n;
-    for (let i = 0; i < n; i++) {
-      for (let f = 0; f < d; f++) {
-        const t = (x[i * d + f] as number) - (mean[f] as number);
-        m2[f] = (m2[f] as number) + t * t;
-      }
-    }
-    return { n, mean, m2 };
-  }
-  const stored = new Float64Array(d);
-  for (let p = 0; p < block.data.length; p++) {
-    const f = block.indices[p] as number;
-    mean[f] = (mean[f] as number) + (block.data[p] as number);
-    stored[f] = (stored[f] as number) + 1;
-  }
-  for (let f = 0; f < d; f++) mean[f] = (mean[f] as number) / n;
-  for (let p = 0; p < block.data.length; p++) {
-    const f = block.indices[p] as number;
-    const t = (block.data[p] as number) - (mean[f] as number);
-    m2[f] = (m2[f] as number) + t * t;
-  }
-  for (let f = 0; f < d; f++) m2[f] = (m2[f] as number) + (n - (stored[f] as number)) * (mean[f] as number) ** 2;
-  return { n, mean, m2 };
-}
-
-/** Merges two sets of column moments (Chan, Golub and LeVeque's pairwise update). */
-export function mergeMoments(a: Moments, b: Moments): Moments {
-  if (a.n === 0) return b;
-  if (b.n === 0) return a;
-  const n = a.n + b.n;
-  const mean = new Float64Array(a.mean.length);
-  const m2 = new Float64Array(a.mean.length);
-  for (let f = 0; f < mean.length; f++) {
-    const delta = (b.mean[f] as number) - (a.mean[f] as number);
-    mean[f] = (a.mean[f] as number) + (delta * b.n) / n;
-    m2[f] = (a.m2[f] as number) + (b.m2[f] as number) + (delta * delta * a.n * b.n) / n;
-  }
-  return { n, mean, m2 };
 }

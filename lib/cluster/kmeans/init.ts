@@ -7,12 +7,13 @@
  */
 import { assertFinite } from '../../base/finite.js';
 import { Random } from '../../base/random.js';
-import { treeReduce } from '../../base/reduce.js';
+import { summing } from '../../base/partials.js';
 import type { Block } from '../../dsarray/block.js';
 import type { DsArray } from '../../dsarray/dsarray.js';
+import { treeReduceValue } from '../../dsarray/tree.js';
 import { kernels } from '../../kernels/index.js';
 import { getAll, submit, submitMany, type Future } from '../../runtime/index.js';
-import { mergeStepsTask, minDistTask, pickD2Task, sampleD2Task, stepTask, takeRowsTask } from './tasks.js';
+import { minDistTask, pickD2Task, sampleD2Task, stepTask, takeRowsTask, type StepPartial } from './tasks.js';
 
 /** How `KMeans` chooses its first centers. */
 export type KMeansInit = 'random' | 'k-means++' | 'k-means||' | number[][];
@@ -149,7 +150,7 @@ async function kmeansParallel(x: DsArray, k: number, rng: Random, arity: number)
   }
   const br = x.blockSize[0];
   const parts = x.blocks.map((row, b) => submit(stepTask, [row, candidates, m, false, b * br]));
-  const weighting = await treeReduce(parts, arity, mergeStepsTask);
+  const weighting = await treeReduceValue(parts, summing<StepPartial>(), { arity });
   // This is the first pass over every row: non-finite input is reported here, not after a NaN fit.
   assertFinite(weighting.nonFinite, 'x', 'KMeans');
   return weightedKMeans(candidates, weighting.counts, m, d, k, rng);

@@ -3,25 +3,21 @@
  *
  * @packageDocumentation
  */
-import { BaseEstimator, type FitOptions, type ParamSpecs } from '../../base/estimator.js';
+import { checkFitOptions, DEFAULT_ARITY, type FitOptions, type ParamSpecs, type StateSchema } from '../../base/estimator.js';
 import { assertFinite } from '../../base/finite.js';
-import { checkColumns, checkDsArray } from '../../base/input.js';
+import { checkDsArray } from '../../base/input.js';
+import { Clusterer } from '../../base/kinds.js';
+import { summing } from '../../base/partials.js';
 import { Random } from '../../base/random.js';
-import { treeReduce } from '../../base/reduce.js';
-import { describe, either, finiteMatrix, finiteNumber, integer, oneOf, seed } from '../../base/validation.js';
-import type { Block } from '../../dsarray/block.js';
-import { DsArray } from '../../dsarray/dsarray.js';
+import { registerEstimator } from '../../base/registry.js';
+import { either, finiteMatrix, finiteNumber, integer, oneOf, seed } from '../../base/validation.js';
+import type { DsArray } from '../../dsarray/dsarray.js';
+import { mapRowBlocks, withJoinedRows } from '../../dsarray/rows.js';
+import { treeReduceValue } from '../../dsarray/tree.js';
 import { ParameterError } from '../../errors.js';
-import { submit, type Future } from '../../runtime/index.js';
+import { submit } from '../../runtime/index.js';
 import { initialCenters, type KMeansInit } from './init.js';
-import {
-  farthestTask,
-  mergeFarthestTask,
-  mergeStepsTask,
-  predictTask,
-  stepTask,
-  type StepPartial,
-} from './tasks.js';
+import { farthestTask, mergeFarthestTask, predictTask, stepTask, type StepPartial } from './tasks.js';
 
 /** Hyper-parameters of {@link KMeans} (every field has a default: see {@link KMeansOptions}). */
 export interface KMeansParams {
@@ -41,8 +37,6 @@ export interface KMeansParams {
    * the data (computed in the first iteration's pass). 0 stops only when no center moves.
    */
   tol: number;
-  /** Fan-in of the reduction tree of partial sums (default 50, as dislib). */
-  arity: number;
   /** Seed of the initialisation (default undefined: fresh entropy each fit). */
   randomState: number | undefined;
 }
@@ -66,14 +60,20 @@ const SPECS: ParamSpecs<KMeansParams> = {
   },
   maxIter: { default: 10, check: integer(1) },
   tol: { default: 1e-4, check: finiteNumber(0) },
-  arity: { default: 50, check: integer(2) },
   randomState: { default: undefined, check: seed },
+};
+
+const STATE: StateSchema<KMeansState> = {
+  clusterCenters: finiteMatrix,
+  inertia: finiteNumber(0),
+  nIter: integer(1),
+  nFeaturesIn: integer(1),
 };
 
 /**
  * K-means clustering by Lloyd's algorithm: one task per row block and iteration computes the nearest
  * centers and per-center partial sums with the fused `kmeansStep` kernel (dense) or sparse dot
- * products (CSR), partial results are added in a fixed tree of fan-in `arity`, and the driver
+ * products (CSR), partial results are added in a fixed tree (fan-in: the fit option `arity`), and the driver
  * synchronises once per iteration to compute the new centers and test convergence.
  *
  * Semantics follow scikit-learn's `KMeans(algorithm='lloyd')`: given the same initial centers the
@@ -90,52 +90,58 @@ const SPECS: ParamSpecs<KMeansParams> = {
  * const labels = await km.predict(x).collect();
  * ```
  */
-export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
+export class KMeans extends Clusterer<KMeansParams, KMeansState> {
   /**
-   * @param options - hyper-parameters; defaults: `{ nClusters: 8, init: 'random', maxIter: 10, tol: 1e-4, arity: 50 }`
+   * @param options - hyper-parameters; defaults: `{ nClusters: 8, init: 'random', maxIter: 10, tol: 1e-4 }`
    * @throws {@link ParameterError} naming an unknown or invalid option
    */
   constructor(options: KMeansOptions = {}) {
-    super(SPECS, options);
+    super(SPECS, STATE, options);
   }
 
   /** Centers of the clusters, k rows of d numbers. */
   get clusterCenters(): number[][] {
-    return structuredClone(this.fitted('clusterCenters').clusterCenters);
+    return this.attr('clusterCenters');
   }
 
   /** Sum of squared distances of the training rows to their nearest center (of the final centers). */
   get inertia(): number {
-    return this.fitted('inertia').inertia;
+    return this.attr('inertia');
   }
 
   /** Number of Lloyd iterations run. */
   get nIter(): number {
-    return this.fitted('nIter').nIter;
+    return this.attr('nIter');
   }
 
   /** Number of columns seen by `fit`. */
   get nFeaturesIn(): number {
-    return this.fitted('nFeaturesIn').nFeaturesIn;
+    return this.attr('nFeaturesIn');
   }
 
   /**
-   * Computes the clusters of `x` (n x d, dense or CSR, float64 or float32).
+   * Computes the clusters of `x` (n x d, dense or CSR, float64 or float32). The row blocks of a
+   * multi-column-block `x` are joined once for the whole fit.
    *
-   * @param options - `onProgress`, called after every iteration with `inertia` (of the iteration's
-   *   starting centers), `centerShift` (sum of squared center moves), `tolerance` (the shift at or below
-   *   which the fit has converged) and `seconds` since the fit began
+   * @param _y - ignored (scikit-learn's convention for unsupervised estimators)
+   * @param options - `arity` of the reduction trees; `onProgress`, called after every iteration with
+   *   `inertia` (of the iteration's starting centers), `centerShift` (sum of squared center moves),
+   *   `tolerance` (the shift at or below which the fit has converged) and `seconds` since the fit began
    * @throws {@link ParameterError} when `x` is not a DsArray, has fewer rows than `nClusters`,
-   *   `init` is a matrix that is not `nClusters` x d, or `onProgress` is not a function
+   *   `init` is a matrix that is not `nClusters` x d, or a fit option is invalid
    * @throws {@link NonFiniteError} naming the row and column of the first NaN or infinity of `x` (found in
    *   the first pass over `x`, not by an extra one)
    * @throws {@link TaskFailedError} when a task fails
    */
-  async fit(x: DsArray, options: FitOptions = {}): Promise<this> {
-    const data = checkDsArray(x, 'x');
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
-      throw new ParameterError('onProgress', `expected a function, found ${describe(options.onProgress)}`);
-    }
+  override async fit(x: DsArray, _y?: unknown, options?: FitOptions): Promise<this> {
+    checkDsArray(x, 'x');
+    const opts = checkFitOptions(options);
+    const state = await withJoinedRows(x, (data) => this.#fit(data, opts.arity, opts.onProgress));
+    this.setFitted(state);
+    return this;
+  }
+
+  async #fit(data: DsArray, arity: number, onProgress: FitOptions['onProgress']): Promise<KMeansState> {
     const p = this.getParams();
     const [n, d] = data.shape;
     const k = p.nClusters;
@@ -145,21 +151,21 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
       if (p.init[0]?.length !== d) throw new ParameterError('init', `expected centers of ${d} columns (as x), found ${p.init[0]?.length ?? 0}`);
     }
     const started = performance.now();
-    let centers = await initialCenters(data, p.init, k, new Random(p.randomState), p.arity);
+    let centers = await initialCenters(data, p.init, k, new Random(p.randomState), arity);
     let tolerance = 0;
     let shift = Infinity;
     let inertia = 0;
     let iteration = 0;
     while (iteration < p.maxIter) {
       iteration++;
-      const partial = await this.#pass(data, centers, iteration === 1 && p.tol > 0);
+      const partial = await this.#pass(data, centers, iteration === 1 && p.tol > 0, arity);
       if (partial.moments !== null) tolerance = (partial.moments.m2.reduce((s, v) => s + v, 0) / (partial.moments.n * d)) * p.tol;
-      if (partial.counts.some((c) => c === 0)) await this.#relocateEmpty(data, centers, partial);
+      if (partial.counts.some((c) => c === 0)) await this.#relocateEmpty(data, centers, partial, arity);
       const next = meanCenters(partial, centers, k, d);
       shift = squaredShift(next, centers);
       centers = next;
       inertia = partial.inertia;
-      options.onProgress?.({
+      onProgress?.({
         estimator: this.estimatorName,
         iteration,
         maxIter: p.maxIter,
@@ -167,9 +173,8 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
       });
       if (shift <= tolerance) break;
     }
-    if (shift !== 0) inertia = (await this.#pass(data, centers, false)).inertia;
-    this.setFitted({ clusterCenters: toRows(centers, k, d), inertia, nIter: iteration, nFeaturesIn: d });
-    return this;
+    if (shift !== 0) inertia = (await this.#pass(data, centers, false, arity)).inertia;
+    return { clusterCenters: toRows(centers, k, d), inertia, nIter: iteration, nFeaturesIn: d };
   }
 
   /**
@@ -180,19 +185,9 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
    * @throws {@link ParameterError} when `x` is not a DsArray or its column count differs from fit's
    */
   predict(x: DsArray): DsArray {
-    const state = this.fitted('predict()');
-    const data = checkDsArray(x, 'x');
-    checkColumns(data, 'x', state.nFeaturesIn, this.estimatorName);
-    const k = state.clusterCenters.length;
+    const state = this.checkFittedInput(x, 'predict()');
     const centers = Float64Array.from(state.clusterCenters.flat());
-    const blocks = data.blocks.map((row) => [submit(predictTask, [row, centers, k]) as Future<Block>]);
-    return DsArray.fromBlocks(blocks, [data.shape[0], 1], [data.blockSize[0], 1], { dtype: 'float64' });
-  }
-
-  /** Fits on `x` and returns its labels (same as `fit(x)` then `predict(x)`). */
-  async fitPredict(x: DsArray, options: FitOptions = {}): Promise<DsArray> {
-    await this.fit(x, options);
-    return this.predict(x);
+    return mapRowBlocks(x, predictTask, 1, [centers, state.clusterCenters.length], { dtype: 'float64', sparse: false });
   }
 
   /**
@@ -201,23 +196,15 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
    * @throws {@link NotFittedError} before `fit`
    * @throws {@link ParameterError} when `x` is not a DsArray or its column count differs from fit's
    */
-  async score(x: DsArray): Promise<number> {
-    const state = this.fitted('score()');
-    const data = checkDsArray(x, 'x');
-    checkColumns(data, 'x', state.nFeaturesIn, this.estimatorName);
-    return -(await this.#pass(data, Float64Array.from(state.clusterCenters.flat()), false)).inertia;
+  async score(x: DsArray, _y?: unknown): Promise<number> {
+    const state = this.checkFittedInput(x, 'score()');
+    return -(await this.#pass(x, Float64Array.from(state.clusterCenters.flat()), false, DEFAULT_ARITY)).inertia;
   }
 
-  protected checkState(state: unknown): KMeansState {
-    const s = (state ?? {}) as Partial<Record<keyof KMeansState, unknown>>;
-    const clusterCenters = finiteMatrix(s.clusterCenters, 'state.clusterCenters');
-    const inertia = finiteNumber(0)(s.inertia, 'state.inertia');
-    const nIter = integer(1)(s.nIter, 'state.nIter');
-    const nFeaturesIn = integer(1)(s.nFeaturesIn, 'state.nFeaturesIn');
-    if (clusterCenters[0]?.length !== nFeaturesIn) {
-      throw new ParameterError('state.clusterCenters', `expected rows of ${nFeaturesIn} columns (nFeaturesIn), found ${clusterCenters[0]?.length ?? 0}`);
+  protected override checkStateConsistency(state: KMeansState): void {
+    if (state.clusterCenters[0]?.length !== state.nFeaturesIn) {
+      throw new ParameterError('state.clusterCenters', `expected rows of ${state.nFeaturesIn} columns (nFeaturesIn), found ${state.clusterCenters[0]?.length ?? 0}`);
     }
-    return { clusterCenters, inertia, nIter, nFeaturesIn };
   }
 
   /**
@@ -225,11 +212,11 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
    * The centers travel by value with every step (not as a future computed on one worker), so no step
    * waits for a peer transfer from a worker that is busy with its own steps.
    */
-  async #pass(x: DsArray, centers: Float64Array, withMoments: boolean): Promise<StepPartial> {
+  async #pass(x: DsArray, centers: Float64Array, withMoments: boolean, arity: number): Promise<StepPartial> {
     const k = centers.length / x.shape[1];
     const br = x.blockSize[0];
     const parts = x.blocks.map((row, b) => submit(stepTask, [row, centers, k, withMoments, b * br]));
-    const partial = await treeReduce(parts, this.getParams().arity, mergeStepsTask);
+    const partial = await treeReduceValue(parts, summing<StepPartial>(), { arity });
     assertFinite(partial.nonFinite, 'x', this.estimatorName);
     return partial;
   }
@@ -239,13 +226,13 @@ export class KMeans extends BaseEstimator<KMeansParams, KMeansState> {
    * row farthest from its nearest center among `centers` (those of the step; distance descending, then
    * row index), which leaves its old cluster. Updates the step's sums and counts in place.
    */
-  async #relocateEmpty(x: DsArray, centers: Float64Array, partial: StepPartial): Promise<void> {
+  async #relocateEmpty(x: DsArray, centers: Float64Array, partial: StepPartial, arity: number): Promise<void> {
     const { sums, counts } = partial;
     const empty = [...counts.keys()].filter((c) => counts[c] === 0);
     const d = x.shape[1];
     const br = x.blockSize[0];
     const parts = x.blocks.map((row, b) => submit(farthestTask, [row, centers, counts.length, empty.length, b * br]));
-    const far = await treeReduce(parts, this.getParams().arity, mergeFarthestTask);
+    const far = await treeReduceValue(parts, mergeFarthestTask, { arity });
     empty.forEach((c, j) => {
       const from = far.labels[j] as number;
       const row = far.rows.subarray(j * d, (j + 1) * d);
@@ -278,3 +265,5 @@ function squaredShift(a: Float64Array, b: Float64Array): number {
 function toRows(flat: Float64Array, k: number, d: number): number[][] {
   return Array.from({ length: k }, (_, c) => Array.from(flat.subarray(c * d, (c + 1) * d)));
 }
+
+registerEstimator(KMeans);

@@ -1,17 +1,20 @@
 /**
- * The block tasks of K-means. Every worker imports this module (it is listed in lib/tasks.ts), so the
- * names below resolve to the same functions on the driver and on the workers.
+ * The block tasks of K-means. Submits carry this module's URL and workers import it on first use, so
+ * the names below resolve to the same functions on the driver and on the workers.
  *
  * @packageDocumentation
  */
 import type { Block, DenseBlock } from '../../dsarray/block.js';
-import { allFinite, earlierNonFinite, firstNonFinite, type NonFinite } from '../../base/finite.js';
+import { allFinite, firstNonFinite, type NonFinite } from '../../base/finite.js';
 import { Random } from '../../base/random.js';
-import { ParameterError } from '../../errors.js';
 import { kernels } from '../../kernels/index.js';
 import type { FloatArray } from '../../kernels/types.js';
-import { defineTask } from '../../runtime/index.js';
-import { accumulateCsr, centersFor, joinRow, mergeMoments, moments, nearest, type Moments } from './blocks.js';
+import { taskModule } from '../../runtime/index.js';
+import { columnMoments, type Moments } from '../../dsarray/moments.js';
+import { copyRow, joinRow } from '../../dsarray/rows.js';
+import { accumulateCsr, centersFor, nearest } from './blocks.js';
+
+const defineTask = taskModule(import.meta.url);
 
 /** Partial result of one Lloyd step over some rows: what the driver needs to compute new centers. */
 export interface StepPartial {
@@ -50,7 +53,7 @@ export const stepTask = defineTask(
   'kmeans.step',
   (row: Block[], centers: FloatArray, k: number, withMoments: boolean, rowOffset: number): StepPartial => {
     const x = joinRow(row);
-    const stats = withMoments ? moments(x) : null;
+    const stats = withMoments ? columnMoments(x) : null;
     let sums: Float64Array;
     let counts: Float64Array;
     let inertia: number;
@@ -68,33 +71,6 @@ export const stepTask = defineTask(
   },
   { readOnly: true },
 );
-
-/** Adds partial steps in the given order (the tree fixes the order, so sums are reproducible). */
-export const mergeStepsTask = defineTask('kmeans.mergeSteps', (parts: StepPartial[]): StepPartial => {
-  const [first, ...rest] = parts;
-  if (first === undefined) throw new ParameterError('parts', 'nothing to merge');
-  const sums = Float64Array.from(first.sums);
-  const counts = Float64Array.from(first.counts);
-  let inertia = first.inertia;
-  let stats = first.moments;
-  let nonFinite = first.nonFinite;
-  for (const p of rest) {
-    nonFinite = earlierNonFinite(nonFinite, p.nonFinite);
-    for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] as number) + (p.sums[i] as number);
-    for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] as number) + (p.counts[i] as number);
-    inertia += p.inertia;
-    stats = stats !== null && p.moments !== null ? mergeMoments(stats, p.moments) : null;
-  }
-  return { sums, counts, inertia, moments: stats, nonFinite };
-}, { readOnly: true });
-
-function copyRow(x: Block, i: number, out: Float64Array, offset: number): void {
-  if (x.kind === 'dense') {
-    for (let f = 0; f < x.cols; f++) out[offset + f] = x.data[i * x.cols + f] as number;
-    return;
-  }
-  for (let p = x.indptr[i] as number; p < (x.indptr[i + 1] as number); p++) out[offset + (x.indices[p] as number)] = x.data[p] as number;
-}
 
 function topFarthest(dists: Float64Array, index: Float64Array, m: number): number[] {
   const order = Array.from(dists.keys());

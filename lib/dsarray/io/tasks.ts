@@ -1,14 +1,16 @@
 /**
- * The block tasks of the loaders and savers. Workers import this module (listed in lib/tasks.ts), so
- * the driver's submits resolve to these functions by name.
+ * The block tasks of the loaders and savers. Submits carry this module's URL and workers import it on
+ * first use, so the driver's submits resolve to these functions by name.
  */
-import { defineTask } from '../../runtime/index.js';
+import { taskModule } from '../../runtime/index.js';
 import { PIECES_PER_RANGE, assembleDense } from './assemble.js';
 import { readNpyBlock, writeNpyRows } from './npy-block.js';
 import { assembleCsr, parseSvmlightRange } from './svmlight-range.js';
 import { readHdf5Block } from './hdf5-file.js';
 import { formatTxtRows } from './txt-format.js';
 import { parseTxtRange } from './txt-range.js';
+
+const defineTask = taskModule(import.meta.url);
 
 /** Parses one byte range of a text file: `[meta, ...pieces of its values]`. */
 export const parseTxtRangeTask = defineTask('dsarray.io.parseTxtRange', parseTxtRange, { nReturns: 1 + PIECES_PER_RANGE });
