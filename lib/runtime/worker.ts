@@ -462,7 +462,9 @@ class WorkerNode {
       const def = lookupTask(msg.name);
       if (def === undefined) {
         const why = this.#importErrors.length > 0 ? ` (${this.#importErrors.join('; ')})` : '';
-        throw new ClusterError(`unknown task ${msg.name}: the worker did not import the module that defines it${why}`);
+        // A task of plain defineTask carries no module URL: only init({ taskModules }) brings its module.
+        const hint = msg.module === undefined ? ': define it with taskModule(import.meta.url), or list its module in init({ taskModules })' : '';
+        throw new ClusterError(`unknown task ${msg.name}: the worker did not import the module that defines it${hint}${why}`);
       }
       // The run message's own frames and moved inputs belong to this task alone; stored inputs are copied
       // so that a task cannot change what other tasks read, unless the task declared it only reads them.

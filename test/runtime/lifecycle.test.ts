@@ -12,7 +12,8 @@ import { workerChildren } from './helpers.js';
 import { packageEntry as LIB, runProgram, type ProgramResult } from './process-helpers.js';
 
 /** A task module for the programs: `lc.slow` doubles a number after waiting `ms`. */
-const TASKS = `import { defineTask } from '${LIB}';
+const TASKS = `import { taskModule } from '${LIB}';
+const defineTask = taskModule(import.meta.url);
 export const slow = defineTask('lc.slow', async (x, ms) => {
   await new Promise((r) => setTimeout(r, ms));
   return 2 * x;
