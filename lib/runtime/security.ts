@@ -180,6 +180,8 @@ const ZAP_ENDPOINT = 'inproc://zeromq.zap.01';
 /** ZAP domain set by {@link useCurveServer}. */
 export const ZAP_DOMAIN = 'dislib';
 const ZAP_VERSION = '1.0';
+/** How long {@link ZapHandler.close} waits for libzmq to free the ZAP endpoint. */
+const RELEASE_WAIT_MS = 2000;
 
 function logDenialsOnce(): (d: ZapDecision) => void {
   const seen = new Set<string>();
@@ -216,6 +218,9 @@ export async function startZapHandler(allowedPublicKeys: Iterable<string>, optio
   const counters = { allowed: 0, denied: 0 };
   const onDecision = options.onDecision ?? logDenialsOnce();
   const text = (f: Uint8Array | undefined): string => (f === undefined ? '' : Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('latin1'));
+  // libzmq frees the inproc endpoint of a closed socket later, in its reaper thread, and the socket's
+  // monitor reports 'end' only after that: close() waits for it so that a new handler can bind at once.
+  const released = new Promise<void>((resolve) => router.events.on('end', () => resolve()));
 
   const loop = (async () => {
     for await (const parts of router) {
@@ -248,10 +253,16 @@ export async function startZapHandler(allowedPublicKeys: Iterable<string>, optio
     allowed,
     counters,
     async close() {
-      // Unbind first: a closed socket releases its inproc endpoint only later, in libzmq's reaper thread.
-      await router.unbind(ZAP_ENDPOINT).catch(() => undefined);
+      // Never unbind() here: zeromq.js runs it on a libuv pool thread while this thread keeps polling the
+      // socket for the loop's pending receive, and libzmq sockets are not thread-safe; when a ZAP request
+      // or a pipe command arrives meanwhile, both threads process the socket's pipe commands and libzmq
+      // aborts the whole process (pipe.cpp:355). zeromq.js 6.8's unbindSync() binds instead of unbinding.
       router.close();
       await loop;
+      let timer: NodeJS.Timeout | undefined;
+      // Bounded, so that a monitor event lost at process exit cannot hang a shutdown.
+      await Promise.race([released, new Promise<void>((resolve) => (timer = setTimeout(resolve, RELEASE_WAIT_MS)))]);
+      clearTimeout(timer);
     },
   };
 }
