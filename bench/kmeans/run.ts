@@ -16,17 +16,16 @@
  * Writes bench/results/kmeans.json and the figure bench/results/kmeans.{svg,png,vl.json}.
  * Peers come from bench/.venv (bash bench/install-peers.sh); missing ones are recorded as such.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { init, randomArray, saveNpy, shutdown } from '../../lib/index.js';
+import { python, pythonHas, runPeer } from '../peers.js';
 import { plotKMeans } from './plot.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const resultsDir = `${root}bench/results`;
-const python = `${root}bench/.venv/bin/python`;
 const peersDir = `${root}bench/kmeans/peers`;
 
 const { values } = parseArgs({
@@ -98,47 +97,6 @@ function pyArgs(data: string): string[] {
   return ['--data', data, '--k', ks.join(','), '--iters', String(iters), '--threads', String(workers)];
 }
 
-function installed(peer: Peer): boolean {
-  if (peer.module === undefined) return true;
-  return existsSync(python) && spawnSync(python, ['-c', `import ${peer.module}`], { stdio: 'ignore' }).status === 0;
-}
-
-/** Runs a peer; resolves with its JSON result lines and, when it did not finish cleanly, why. */
-function runPeer(argv: string[], limitS: number): Promise<{ lines: Record<string, unknown>[]; failure?: Result['status']; reason?: string }> {
-  return new Promise((resolve) => {
-    const [cmd, ...args] = argv as [string, ...string[]];
-    const child = spawn(cmd, args, {
-      cwd: peersDir,
-      env: { ...process.env, OMP_NUM_THREADS: String(workers), OPENBLAS_NUM_THREADS: String(workers), MKL_NUM_THREADS: String(workers), PYSPARK_PYTHON: python },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, limitS * 1000);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      // A result line may follow other output on the same line (progress bars end with \r, not \n).
-      const lines = out
-        .split('\n')
-        .map((l) => l.slice(Math.max(0, l.indexOf('{"system"'))))
-        .filter((l) => l.startsWith('{"system"'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
-      if (timedOut) return resolve({ lines, failure: 'timeout', reason: `no result within ${limitS} s` });
-      if (code === 0) return resolve({ lines });
-      const oom = /MemoryError|OutOfMemory|heap out of memory|Cannot allocate|ENOMEM|Killed/i.test(err) || signal === 'SIGKILL' || code === 137;
-      const last = err.trim().split('\n').slice(-3).join(' | ');
-      resolve({ lines, failure: oom ? 'out of memory' : 'failed', reason: `exit ${code ?? signal}: ${last}` });
-    });
-  });
-}
-
 async function writeData(n: number, path: string): Promise<number> {
   const t0 = performance.now();
   await init({ workers });
@@ -203,7 +161,7 @@ async function ladder(results: Result[]): Promise<void> {
       const missing = (status: Result['status'], reason: string): void => {
         for (const system of peer.reports) for (const k of ks) results.push({ system, n, d: D, k, status, reason });
       };
-      if (!installed(peer)) {
+      if (!pythonHas(peer.module)) {
         missing('not installed', 'run bash bench/install-peers.sh');
         continue;
       }
@@ -212,7 +170,7 @@ async function ladder(results: Result[]): Promise<void> {
         continue;
       }
       const t0 = performance.now();
-      const run = await runPeer(peer.command(path), timeoutS);
+      const run = await runPeer(peer.command(path), { cwd: peersDir, threads: workers, limitS: timeoutS });
       for (const line of run.lines) results.push(toResult(line));
       for (const system of peer.reports) {
         for (const k of ks) {
@@ -233,7 +191,7 @@ async function big(results: Result[]): Promise<void> {
     const [n, d] = shape.split('x').map(Number) as [number, number];
     const argv = [process.execPath, `${root}dist/bench/kmeans/dislib-peer.js`, '--generate', shape, '--k', '500', '--iters', '5', '--workers', String(workers)];
     const t0 = performance.now();
-    const run = await runPeer(argv, Number(values.timeout ?? 4 * 3600));
+    const run = await runPeer(argv, { cwd: peersDir, threads: workers, limitS: Number(values.timeout ?? 4 * 3600) });
     for (const line of run.lines) results.push(toResult(line));
     if (run.lines.length === 0) results.push({ system: 'dislib-ts', n, d, k: 500, status: run.failure ?? 'failed', reason: run.reason ?? 'no result line', recomputeOnly: true });
     console.log(`# ${shape} recompute-only: ${((performance.now() - t0) / 1000).toFixed(0)} s${run.failure ? ` (${run.failure}: ${run.reason})` : ''}`);

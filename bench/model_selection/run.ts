@@ -10,16 +10,14 @@
  *
  * Writes bench/results/model_selection.json. Peers come from bench/.venv (bash bench/install-peers.sh).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { init, makeBlobs, saveNpy, shutdown } from '../../lib/index.js';
+import { python, pythonHas, runPeer } from '../peers.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const resultsDir = `${root}bench/results`;
-const python = `${root}bench/.venv/bin/python`;
 const peersDir = `${root}bench/model_selection/peers`;
 
 const { values } = parseArgs({
@@ -68,39 +66,12 @@ function isFailure(r: Result | Failure): r is Failure {
   return 'failure' in r;
 }
 
-function installed(module: string | undefined): boolean {
-  return module === undefined || (existsSync(python) && spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
-}
-
-/** Runs a peer in its own process group; resolves with its result line or why there is none. */
-function run(argv: string[], limitS: number): Promise<Result | Failure> {
-  return new Promise((resolve) => {
-    const [cmd, ...args] = argv as [string, ...string[]];
-    const threads = String(parallelism);
-    const child = spawn(cmd, args, {
-      cwd: peersDir,
-      env: { ...process.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads, PYSPARK_PYTHON: python },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-4000)));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    }, limitS * 1000);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.startsWith('{"system"'));
-      if (line !== undefined) return resolve({ ...(JSON.parse(line) as Result), status: 'ok' });
-      if (timedOut) return resolve({ failure: 'timeout', reason: `no result within ${limitS} s` });
-      const oom = /MemoryError|OutOfMemory|heap out of memory|Cannot allocate|ENOMEM|Killed/i.test(err) || signal === 'SIGKILL' || code === 137;
-      resolve({ failure: oom ? 'out of memory' : 'failed', reason: `exit ${code ?? signal}: ${err.trim().split('\n').slice(-3).join(' | ')}` });
-    });
-  });
+/** Runs a peer; resolves with its result line or why there is none. */
+async function run(argv: string[], limitS: number): Promise<Result | Failure> {
+  const r = await runPeer(argv, { cwd: peersDir, threads: parallelism, limitS });
+  const line = r.lines[0];
+  if (line !== undefined) return { ...(line as Result), status: 'ok' };
+  return { failure: r.failure ?? 'failed', reason: r.reason ?? 'no result line' };
 }
 
 await mkdir(`${resultsDir}/data`, { recursive: true });
@@ -118,7 +89,7 @@ console.log(`# data: makeBlobs ${n} x ${d} (16 centers) written in ${((performan
 const started = new Date();
 const results: Result[] = [];
 for (const peer of peers.filter((p) => values.systems.split(',').includes(p.system))) {
-  if (!installed(peer.module)) {
+  if (!pythonHas(peer.module)) {
     results.push({ system: peer.system, status: 'not installed', reason: 'run bash bench/install-peers.sh' });
     continue;
   }
