@@ -494,6 +494,29 @@ static const uint8_t *line_comment(const comment_set *c, const uint8_t *p, const
 static inline const uint8_t *cut_at(const uint8_t *p, const uint8_t *mk) { return mk > p && mk[-1] == '\r' ? mk - 1 : mk; }
 
 /*
+ * Classifies the line at p (number `line`) after cutting it at a comment marker: returns 1 for a blank line
+ * (the first such line's number kept in *blank_line), 0 for a data line, -1 with *fail filled in for a data
+ * line after a blank one (blank lines are allowed only at the end of a range). *le is the line's LF (or e),
+ * *ce the end of its content.
+ */
+static inline int classify_line(const uint8_t *p, const uint8_t *e, uint8_t delim, const comment_set *cm, size_t line, size_t *blank_line,
+                                const uint8_t **le, const uint8_t **ce, csv_failure *fail) {
+  *le = line_end(p, e, ce);
+  const uint8_t *mk = cm ? line_comment(cm, p, *le) : NULL;
+  if (mk) *ce = cut_at(p, mk);
+  if (line_is_blank(p, *ce, delim)) {
+    if (!*blank_line) *blank_line = line;
+    return 1;
+  }
+  if (*blank_line) {
+    field_failure(fail, *blank_line, 1, p, p);
+    snprintf(fail->found, sizeof fail->found, "a blank line");
+    return -1;
+  }
+  return 0;
+}
+
+/*
  * Parse [p, e) into out (capacity max_rows x cols, cols from the first non-blank line), lines cut at the
  * markers of cm (NULL: none). Blank lines are allowed only at the end of the range. Returns the number of
  * rows, or SIZE_MAX with *fail filled in.
@@ -511,17 +534,12 @@ static inline __attribute__((always_inline)) size_t parse_rows_with(const uint8_
         continue;
       }
     }
-    const uint8_t *ce, *le = line_end(p, e, &ce), *mk = cm ? line_comment(cm, p, le) : NULL;
-    if (mk) ce = cut_at(p, mk);
-    if (line_is_blank(p, ce, delim)) {
-      if (!blank_line) blank_line = line;
+    const uint8_t *ce, *le;
+    const int kind = classify_line(p, e, delim, cm, line, &blank_line, &le, &ce, fail);
+    if (kind < 0) return SIZE_MAX;
+    if (kind > 0) {
       p = le + 1;
       continue;
-    }
-    if (blank_line) {
-      field_failure(fail, blank_line, 1, p, p);
-      snprintf(fail->found, sizeof fail->found, "a blank line");
-      return SIZE_MAX;
     }
     double *row = out + rows * cols;
     size_t col = 0;
@@ -578,19 +596,15 @@ static size_t parse_rows_use(const uint8_t *p, const uint8_t *e, uint8_t delim, 
   }
   while (p < e) {
     line++;
-    const uint8_t *ce, *le = line_end(p, e, &ce);
-    const uint8_t *mk = cm ? line_comment(cm, p, le) : NULL;
-    if (mk) ce = cut_at(p, mk);
-    if (line_is_blank(p, ce, delim)) {
-      if (!blank_line) blank_line = line;
-      p = le + 1;
-      continue;
-    }
-    if (blank_line) {
-      field_failure(fail, blank_line, 1, p, p);
-      snprintf(fail->found, sizeof fail->found, "a blank line");
+    const uint8_t *ce, *le;
+    const int kind = classify_line(p, e, delim, cm, line, &blank_line, &le, &ce, fail);
+    if (kind < 0) {
       rows = SIZE_MAX;
       break;
+    }
+    if (kind > 0) {
+      p = le + 1;
+      continue;
     }
     size_t nf = 0;
     starts[nf++] = p;

@@ -3,18 +3,13 @@
  * test/fixtures/gen-preprocessing.py), errors, and the conformance suite.
  */
 import { expect } from 'chai';
-import { MinMaxScaler, NonFiniteError, array, shutdown } from '../../lib/index.js';
+import { MinMaxScaler, NonFiniteError, array, shutdown, type MinMaxScalerState } from '../../lib/index.js';
 import { checkEstimator } from '../helpers/checkEstimator.js';
 import { csrOf, expectClose, expectParameterError, readFixture, thrown } from '../helpers/estimators.js';
 
-interface MinMaxCase {
+/** scikit-learn's fitted attributes (its fixture has no nFeaturesIn), transform and inverse. */
+interface MinMaxCase extends Omit<MinMaxScalerState, 'nFeaturesIn'> {
   params: { featureRange: [number, number] };
-  dataMin: number[];
-  dataMax: number[];
-  dataRange: number[];
-  scale: number[];
-  min: number[];
-  nSamplesSeen: number;
   transform: number[][];
   inverse: number[][];
 }
