@@ -1,6 +1,6 @@
 /*
  * BLAS-backed kernels: gemm, squared row norms and pairwise squared distances (the fused K-means step is
- * in kmeans.c). Float64 and Float32 share one body through the *_IMPL macros (T = element type).
+ * in kmeans_math.c). Float64 and Float32 share one body through the *_IMPL macros (T = element type).
  */
 #include <math.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * for this bench, independent of lib/kernels. Distances by the norms trick (||c||^2 - 2 x.c); rows go in
  * cache-sized tiles, and inside a tile 4 centers x 2 rows at a time, so that each step of the inner loop
  * loads 6 values and feeds 8 independent multiply-add chains held in registers. Same outputs as
- * `Kernels.kmeansStep` (sums, counts, inertia; ties to the lowest index).
+ * `Kernels.cluster.kmeansStep` (sums, counts, inertia; ties to the lowest index).
  *
  * @packageDocumentation
  */

@@ -200,8 +200,8 @@ function benchKmeans(native: Kernels | undefined, js: Kernels): void {
     if (np) record('kmeans', shape, 'numpy', 1, fromNumpy(np), flops);
     const x = randomMatrix(n * d, 3), c = randomMatrix(k * d, 4);
     const labels = new Int32Array(n);
-    if (native) timedEachBlas('kmeans', shape, 1, () => native.kmeansStep(x, n, d, c, k, labels), flops);
-    record('kmeans', shape, 'js', 1, timed(() => js.kmeansStep(x, n, d, c, k, labels), reps.js, 0), flops);
+    if (native) timedEachBlas('kmeans', shape, 1, () => native.cluster.kmeansStep(x, n, d, c, k, labels), flops);
+    record('kmeans', shape, 'js', 1, timed(() => js.cluster.kmeansStep(x, n, d, c, k, labels), reps.js, 0), flops);
     record('kmeans', shape, 'js-baseline', 1, timed(() => kmeansStepBaseline(x, n, d, c, k), reps.js, 0), flops);
   }
 }

@@ -1,13 +1,12 @@
 /**
- * Argument checks of the kernel contract: typed errors naming the offending parameter, raised before any
- * work. {@link kernelChecks} holds every kernel's checks in one place; the registry runs them in front of
- * whichever backend serves the call, so backends implement the math only.
+ * Building blocks of the kernels' argument checks: typed errors naming the offending parameter, raised
+ * before any work. Each kernel's file composes them into its `check` (see define.ts); the registry runs it
+ * in front of whichever backend serves the call, so backends implement the math only.
  *
  * @packageDocumentation
  */
 import { ParameterError, ShapeError } from '../errors.js';
-import type { KernelName } from './registry.js';
-import type { CsvParseOptions, FloatArray, Kernels } from './types.js';
+import type { CsvParseOptions, FloatArray } from './types.js';
 
 /** A dimension: an integer in [0, max] (default 2^53 - 1), or a ParameterError naming it. */
 export function dim(name: string, v: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -104,82 +103,7 @@ export function csvArgs(bytes: unknown, start: number, end: number, delimiter: n
 export const MAX_DIM = 2 ** 31 - 1;
 
 /** A matrix dimension: an integer in [0, MAX_DIM]. */
-const mdim = (name: string, v: number): number => dim(name, v, MAX_DIM);
+export const mdim = (name: string, v: number): number => dim(name, v, MAX_DIM);
 
 /** An n x d matrix argument of either float dtype. */
-const matrix = (name: string, a: unknown, rows: number, cols: number): FloatArray => shaped(name, floatArray(name, a), rows, cols);
-
-/**
- * The checks of every kernel, run by the registry before the backend's kernel (a kernel of the contract
- * without an entry here does not compile).
- */
-export const kernelChecks: { [K in KernelName]: (...args: Parameters<Kernels[K]>) => void } = {
-  gemm(transA, transB, m, n, k, alpha, a, b, beta, c) {
-    flag('transA', transA);
-    flag('transB', transB);
-    mdim('m', m);
-    mdim('n', n);
-    mdim('k', k);
-    scalar('alpha', alpha);
-    scalar('beta', beta);
-    matrix('a', a, transA ? k : m, transA ? m : k);
-    matrix('b', b, transB ? n : k, transB ? k : n);
-    matrix('c', c, m, n);
-    sameDtype('a, b, c', a, b, c);
-  },
-
-  rowSqNorms(x, n, d) {
-    matrix('x', x, mdim('n', n), mdim('d', d));
-  },
-
-  kmeansStep(x, n, d, centers, k, labels) {
-    matrix('x', x, mdim('n', n), mdim('d', d));
-    matrix('centers', centers, mdim('k', k), d);
-    sameDtype('x, centers', x, centers);
-    if (k < 1) throw new ParameterError('k', 'expected at least one center');
-    if (labels !== undefined) {
-      if (!(labels instanceof Int32Array)) throw new ParameterError('labels', 'expected an Int32Array');
-      shaped('labels', labels, n, 1);
-    }
-  },
-
-  pairwiseSqDist(x, n, y, m, d) {
-    matrix('x', x, mdim('n', n), mdim('d', d));
-    matrix('y', y, mdim('m', m), d);
-    sameDtype('x, y', x, y);
-  },
-
-  qr(a, m, n) {
-    finite('a', shaped('a', f64Array('a', a), mdim('m', m), mdim('n', n)));
-    tallMatrix('qr', m, n);
-  },
-
-  svd(a, m, n) {
-    finite('a', shaped('a', f64Array('a', a), mdim('m', m), mdim('n', n)));
-  },
-
-  eigh(a, n) {
-    finite('a', shaped('a', f64Array('a', a), mdim('n', n), n));
-  },
-
-  cholesky(a, n) {
-    finite('a', shaped('a', f64Array('a', a), mdim('n', n), n));
-  },
-
-  lstsq(a, m, n, b, r) {
-    finite('a', shaped('a', f64Array('a', a), mdim('m', m), mdim('n', n)));
-    finite('b', shaped('b', f64Array('b', b), m, mdim('r', r)));
-    tallMatrix('lstsq', m, n);
-  },
-
-  parseCsv(bytes, start, end, delimiter, options) {
-    csvArgs(bytes, start, end, delimiter, options);
-  },
-
-  uniformFill(seed, row0, col0, rows, cols, out) {
-    matrix('out', out, mdim('rows', rows), mdim('cols', cols));
-    // Counters are 64-bit: seed and positions may exceed 2^31 but must be exact doubles.
-    const positions: [string, number][] = [['seed', seed], ['row0', row0], ['col0', col0], ['row0 + rows', row0 + rows], ['col0 + cols', col0 + cols]];
-    for (const [name, v] of positions) dim(name, v);
-  },
-};
+export const matrix = (name: string, a: unknown, rows: number, cols: number): FloatArray => shaped(name, floatArray(name, a), rows, cols);

@@ -6,12 +6,12 @@
  * @packageDocumentation
  */
 import { NativeUnavailableError, ParameterError } from '../errors.js';
-import './js/index.js';
 import { nativeLoadError } from './native.js';
 import { registeredBackends, resolveKernels } from './registry.js';
 import type { BackendName, Kernels } from './types.js';
 
 export type { BackendName, CsvParseFailure, CsvParseOptions, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
+export type { KMeansStep } from './cluster/kmeansStep.js';
 export { blasInfo, describeBlas, nativeLoadError, selectBlas, setBlasThreads } from './native.js';
 export type { BlasInfo, BlasMode } from './native.js';
 export { registeredBackends } from './registry.js';

@@ -4,32 +4,20 @@
  * factorisations on a system BLAS / LAPACK it opens at load time (OpenBLAS, MKL, BLIS, libblas.so.3) or on
  * its built-in ones; `DISLIB_BLAS=builtin` forces the latter and {@link blasInfo} says which is in use.
  * Importing this module never throws: when the addon is missing or broken, nothing is registered and
- * {@link nativeLoadError} says why. The registry validates arguments before the addon sees them
- * (check.ts), so that misuse raises typed errors from lib/errors.ts with the offending parameter named.
+ * {@link nativeLoadError} says why. Each kernel's file says how the addon's entry of its name serves it,
+ * and its checks run before the addon sees the arguments, so that misuse raises typed errors from
+ * lib/errors.ts with the offending parameter named.
  *
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DislibError, NativeUnavailableError, ParameterError } from '../errors.js';
+import { NativeUnavailableError, ParameterError } from '../errors.js';
 import { registerBackend } from './registry.js';
-import type { CsvParseFailure, CsvParseResult, FloatArray, Kernels, KMeansStepResult } from './types.js';
 
-/** The addon's exports: the kernels with raw numeric status codes, plus BLAS thread control. */
+/** The addon's exports: the kernels' entry points (see each kernel's file), plus BLAS control. */
 interface NativeAddon {
-  gemm: Kernels['gemm'];
-  rowSqNorms: Kernels['rowSqNorms'];
-  kmeansStep(x: FloatArray, n: number, d: number, centers: FloatArray, k: number, labels: Int32Array | undefined): KMeansStepResult;
-  pairwiseSqDist: Kernels['pairwiseSqDist'];
-  /** LAPACK kernels return LAPACK's positive `info` instead of a result when the factorisation fails. */
-  qr(a: Float64Array, m: number, n: number): { q: Float64Array; r: Float64Array } | number;
-  svd(a: Float64Array, m: number, n: number): { u: Float64Array; s: Float64Array; vt: Float64Array } | number;
-  eigh(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } | number;
-  cholesky(a: Float64Array, n: number): Float64Array | number;
-  lstsq(a: Float64Array, m: number, n: number, b: Float64Array, r: number): Float64Array | number;
-  /** `comments`: the markers joined by LF (no marker holds one). */
-  parseCsv(bytes: Uint8Array, start: number, end: number, delimiter: number, comments: Uint8Array | undefined, usecols: Int32Array | undefined): CsvParseResult | CsvParseFailure;
-  uniformFill: Kernels['uniformFill'];
+  readonly [entry: string]: unknown;
   setBlasThreads(n: number): void;
   getBlasThreads(): number;
   blasInfo(): BlasInfo;
@@ -120,47 +108,4 @@ export function selectBlas(mode: BlasMode): BlasInfo {
   }
 }
 
-/**
- * A LAPACK result, or the typed error for LAPACK's `info`: positive means a numerical failure described by
- * `failure`; negative means LAPACK rejected an argument, which after the shape and finiteness checks
- * cannot happen, so it is reported against the inputs rather than hidden.
- */
-function lapackResult<T>(result: T | number, inputs: string, failure: (info: number) => DislibError): T {
-  if (typeof result !== 'number') return result;
-  if (result < 0) throw new ParameterError(inputs, `rejected by LAPACK (info ${result})`, { info: result });
-  throw failure(result);
-}
-
-/** The kernels the addon implements; the registry takes any other kernel of the contract from js. */
-type NativeKernels = Pick<
-  Kernels,
-  'gemm' | 'rowSqNorms' | 'kmeansStep' | 'pairwiseSqDist' | 'qr' | 'svd' | 'eigh' | 'cholesky' | 'lstsq' | 'parseCsv' | 'uniformFill'
->;
-
-/** The addon's kernels as the contract has them (the registry checks their arguments first, see check.ts). */
-function makeKernels(lib: NativeAddon): NativeKernels {
-  return {
-    gemm: lib.gemm,
-    rowSqNorms: lib.rowSqNorms,
-    kmeansStep: (x, n, d, centers, k, labels) => lib.kmeansStep(x, n, d, centers, k, labels),
-    pairwiseSqDist: lib.pairwiseSqDist,
-    qr: (a, m, n) => lapackResult(lib.qr(a, m, n), 'a', (info) => new DislibError(`qr failed (LAPACK info ${info})`, { info })),
-    svd: (a, m, n) => lapackResult(lib.svd(a, m, n), 'a', (info) => new DislibError(`svd did not converge (LAPACK dgesdd info ${info})`, { info })),
-    eigh: (a, n) => lapackResult(lib.eigh(a, n), 'a', (info) => new DislibError(`eigh did not converge (LAPACK dsyevd info ${info})`, { info })),
-    cholesky: (a, n) =>
-      lapackResult(
-        lib.cholesky(a, n),
-        'a',
-        (info) => new ParameterError('a', `matrix is not symmetric positive definite (leading minor of order ${info} is not positive)`, { minor: info }),
-      ),
-    lstsq: (a, m, n, b, r) =>
-      lapackResult(lib.lstsq(a, m, n, b, r), 'a, b', (info) => new ParameterError('a', `matrix is rank deficient (diagonal element ${info} of R is zero)`, { info })),
-    parseCsv(bytes, start, end, delimiter, options = {}): CsvParseResult | CsvParseFailure {
-      const comments = options.comments?.length ? Buffer.concat(options.comments.flatMap((m, i) => (i === 0 ? [m] : [Buffer.from('\n'), m]))) : undefined;
-      return lib.parseCsv(bytes, start, end, delimiter, comments, options.usecols);
-    },
-    uniformFill: lib.uniformFill,
-  };
-}
-
-if (addon) registerBackend('native', makeKernels(addon));
+if (addon) registerBackend('native', addon);

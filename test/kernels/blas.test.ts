@@ -159,9 +159,9 @@ if (registeredBackends().includes('native')) {
         const x = randomArray(ctor, n * d, rand), c = randomArray(ctor, k * d, rand);
         const r = both((kern) => {
           const labels = new Int32Array(n);
-          return { ...kern.kmeansStep(x, n, d, c, k, labels), labels, dist: kern.pairwiseSqDist(x, n, c, k, d) };
+          return { ...kern.cluster.kmeansStep(x, n, d, c, k, labels), labels, dist: kern.pairwiseSqDist(x, n, c, k, d) };
         });
-        const js = resolveKernels('js').kmeansStep(x, n, d, c, k);
+        const js = resolveKernels('js').cluster.kmeansStep(x, n, d, c, k);
         expect(r.builtin.inertia).to.be.closeTo(js.inertia, (ctor === Float64Array ? 1e-9 : 1e-5) * js.inertia);
         expect(maxAbsDiff(r.builtin.counts, js.counts)).to.equal(0);
         if (!r.system) continue;

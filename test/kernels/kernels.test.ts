@@ -88,7 +88,7 @@ function expectOrthonormalColumns(q: Float64Array, m: number, n: number, tol: nu
 function checkKmeansStep(kern: Kernels, ctor: FloatCtor, n: number, d: number, k: number, seed: number): void {
   const { x, c } = blobs(ctor, n, d, k, seed);
   const labels = new Int32Array(n).fill(-1);
-  const res = kern.kmeansStep(x, n, d, c, k, labels);
+  const res = kern.cluster.kmeansStep(x, n, d, c, k, labels);
   const brute = bruteNearest(x, n, d, c, k);
   const tol = ctor === Float64Array ? 1e-10 : 1e-5;
   const ties = nearTies(x, d, brute, tol);
@@ -113,7 +113,7 @@ function checkKmeansStep(kern: Kernels, ctor: FloatCtor, n: number, d: number, k
   expect(Array.from(res.counts)).to.deep.equal(Array.from(counts));
   expect(maxAbsDiff(res.sums, sums)).to.be.at.most(1e-12 * n * (1 + scaleOf(sums)));
   expect(Math.abs(res.inertia - inertia)).to.be.at.most(tol * 10 * (n + inertia));
-  const unlabelled = kern.kmeansStep(x, n, d, c, k);
+  const unlabelled = kern.cluster.kmeansStep(x, n, d, c, k);
   expect(Array.from(unlabelled.counts)).to.deep.equal(Array.from(res.counts));
   expect(unlabelled.inertia).to.equal(res.inertia);
 }
@@ -251,14 +251,14 @@ for (const name of registeredBackends()) {
           c.set([12, 0, 0], 40 * d);
           x.set([11, 0, 0], 6 * d);
           const labels = new Int32Array(60);
-          const res = kern.kmeansStep(x, 60, d, c, k, labels);
+          const res = kern.cluster.kmeansStep(x, 60, d, c, k, labels);
           const brute = bruteNearest(x, 60, d, c, k);
           expect(labels[6]).to.equal(2);
           for (let i = 0; i < 60; i++) if (brute.second[i]! > brute.best[i]!) expect(labels[i], `label of row ${i}`).to.equal(brute.labels[i]);
           expect(Array.from(res.counts).reduce((a, b) => a + b, 0)).to.equal(60);
           // Centers out of float32's range: the whole step is computed in float64.
           c.set([big, big, 0], 9 * d);
-          kern.kmeansStep(x, 60, d, c, k, labels);
+          kern.cluster.kmeansStep(x, 60, d, c, k, labels);
           const brute2 = bruteNearest(x, 60, d, c, k);
           for (let i = 0; i < 60; i++) if (brute2.second[i]! > brute2.best[i]!) expect(labels[i], `label of row ${i}`).to.equal(brute2.labels[i]);
         });
@@ -267,7 +267,7 @@ for (const name of registeredBackends()) {
           const { x, c } = blobs(ctor, 20, 9, 5, 10);
           x[13 * 9 + 4] = Number.NaN;
           const labels = new Int32Array(20);
-          const res = kern.kmeansStep(x, 20, 9, c, 5, labels);
+          const res = kern.cluster.kmeansStep(x, 20, 9, c, 5, labels);
           expect(labels[13]).to.equal(0);
           expect(res.inertia).to.be.NaN;
           const brute = bruteNearest(x, 20, 9, c, 5);
@@ -279,23 +279,23 @@ for (const name of registeredBackends()) {
         const centers = new Float64Array([5, 5, 1, 1, 1, 1, -1, -1]);
         const x = new Float64Array([0, 0, 1, 1, 2, 2, 0.9, 1.2]);
         const labels = new Int32Array(4);
-        const res = kern.kmeansStep(x, 4, 2, centers, 4, labels);
+        const res = kern.cluster.kmeansStep(x, 4, 2, centers, 4, labels);
         // (0, 0) is equally far from centers 1, 2 and 3.
         expect(Array.from(labels)).to.deep.equal([1, 1, 1, 1]);
         expect(Array.from(res.counts)).to.deep.equal([0, 4, 0, 0]);
       });
 
       it('handles an empty block', () => {
-        const res = kern.kmeansStep(new Float64Array(0), 0, 3, new Float64Array(6), 2, new Int32Array(0));
+        const res = kern.cluster.kmeansStep(new Float64Array(0), 0, 3, new Float64Array(6), 2, new Int32Array(0));
         expect(Array.from(res.counts)).to.deep.equal([0, 0]);
         expect(res.inertia).to.equal(0);
       });
 
       it('rejects bad arguments with typed errors', () => {
         const x = new Float64Array(6);
-        expect(() => kern.kmeansStep(x, 3, 2, new Float32Array(4), 2)).to.throw(ParameterError, /same dtype/);
-        expect(() => kern.kmeansStep(x, 3, 2, new Float64Array(4), 2, new Int32Array(2))).to.throw(ShapeError, /labels/);
-        expect(() => kern.kmeansStep(x, 3, 2, new Float64Array(0), 0)).to.throw(ParameterError, /^k:/);
+        expect(() => kern.cluster.kmeansStep(x, 3, 2, new Float32Array(4), 2)).to.throw(ParameterError, /same dtype/);
+        expect(() => kern.cluster.kmeansStep(x, 3, 2, new Float64Array(4), 2, new Int32Array(2))).to.throw(ShapeError, /labels/);
+        expect(() => kern.cluster.kmeansStep(x, 3, 2, new Float64Array(0), 0)).to.throw(ParameterError, /^k:/);
       });
     });
 
@@ -405,8 +405,8 @@ if (registeredBackends().includes('native')) {
           const { x, c } = blobs(ctor, n, d, k, seed);
           const ln = new Int32Array(n);
           const lj = new Int32Array(n);
-          const rn = native.kmeansStep(x, n, d, c, k, ln);
-          const rj = js.kmeansStep(x, n, d, c, k, lj);
+          const rn = native.cluster.kmeansStep(x, n, d, c, k, ln);
+          const rj = js.cluster.kmeansStep(x, n, d, c, k, lj);
           const tol = ctor === Float64Array ? 1e-10 : 1e-5;
           const ties = nearTies(x, d, bruteNearest(x, n, d, c, k), tol);
           let differing = 0;

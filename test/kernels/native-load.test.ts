@@ -38,7 +38,7 @@ describe('native kernels: loading and argument checking', () => {
       const c = new Float64Array(4);
       expect(() => k.gemm(false, false, 2, 2, 3, 1, a, new Float64Array(5), 0, c)).to.throw(ShapeError, /b has 5/);
       expect(() => k.rowSqNorms(a, 4, 2)).to.throw(ShapeError);
-      expect(() => k.kmeansStep(a, 3, 2, new Float64Array(4), 2, new Int32Array(2))).to.throw(ShapeError, /labels/);
+      expect(() => k.cluster.kmeansStep(a, 3, 2, new Float64Array(4), 2, new Int32Array(2))).to.throw(ShapeError, /labels/);
       expect(() => k.lstsq(a, 3, 2, new Float64Array(2), 1)).to.throw(ShapeError);
       expect(() => k.qr(a, 2, 3)).to.throw(ShapeError, /m >= n/);
     });
@@ -48,8 +48,8 @@ describe('native kernels: loading and argument checking', () => {
       expect(wrongType).to.throw(ParameterError).with.property('context').that.deep.includes({ parameter: 'x' });
       expect(() => k.rowSqNorms(a, 1.5, 4)).to.throw(ParameterError, /^n:/);
       expect(() => k.rowSqNorms(a, -1, -6)).to.throw(ParameterError);
-      expect(() => k.kmeansStep(a, 3, 2, new Float32Array(4), 2)).to.throw(ParameterError, /same dtype/);
-      expect(() => k.kmeansStep(a, 3, 2, new Float64Array(0), 0)).to.throw(ParameterError, /^k:/);
+      expect(() => k.cluster.kmeansStep(a, 3, 2, new Float32Array(4), 2)).to.throw(ParameterError, /same dtype/);
+      expect(() => k.cluster.kmeansStep(a, 3, 2, new Float64Array(0), 0)).to.throw(ParameterError, /^k:/);
       expect(() => k.qr(new Float32Array(4) as unknown as Float64Array, 2, 2)).to.throw(ParameterError);
       expect(() => k.parseCsv(new Uint8Array(4), 3, 2, 44)).to.throw(ParameterError);
       expect(() => k.parseCsv(new Uint8Array(4), 0, 5, 44)).to.throw(ParameterError);
@@ -78,8 +78,8 @@ describe('native kernels: loading and argument checking', () => {
         for (const j of [2, Math.min(7, nc - 2), nc - 1]) centers.fill(0.5, j * d, (j + 1) * d);
         const labels = new Int32Array(n);
         const r = f32
-          ? k.kmeansStep(Float32Array.from(points), n, d, Float32Array.from(centers), nc, labels)
-          : k.kmeansStep(points, n, d, centers, nc, labels);
+          ? k.cluster.kmeansStep(Float32Array.from(points), n, d, Float32Array.from(centers), nc, labels)
+          : k.cluster.kmeansStep(points, n, d, centers, nc, labels);
         expect([...new Set(labels)], `${f32 ? 'float32' : 'float64'} k=${nc}`).to.deep.equal([2]);
         expect(r.counts[2]).to.equal(n);
       }

@@ -182,7 +182,7 @@ export function weightedKMeans(points: Float64Array, weights: Float64Array, m: n
   }
   const labels = new Int32Array(m);
   for (let it = 0; it < CANDIDATE_ITERATIONS; it++) {
-    kernels().kmeansStep(points, m, d, centers, k, labels);
+    kernels().cluster.kmeansStep(points, m, d, centers, k, labels);
     const sums = new Float64Array(k * d);
     const w = new Float64Array(k);
     for (let i = 0; i < m; i++) {

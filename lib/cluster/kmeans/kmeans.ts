@@ -72,7 +72,7 @@ const STATE: StateSchema<KMeansState> = {
 
 /**
  * K-means clustering by Lloyd's algorithm: one task per row block and iteration computes the nearest
- * centers and per-center partial sums with the fused `kmeansStep` kernel (dense) or sparse dot
+ * centers and per-center partial sums with the fused `cluster.kmeansStep` kernel (dense) or sparse dot
  * products (CSR), partial results are added in a fixed tree (fan-in: the fit option `arity`), and the driver
  * synchronises once per iteration to compute the new centers and test convergence.
  *

@@ -58,7 +58,7 @@ export const stepTask = defineTask(
     let counts: Float64Array;
     let inertia: number;
     if (x.kind === 'dense') {
-      ({ sums, counts, inertia } = kernels().kmeansStep(x.data, x.rows, x.cols, centersFor(x, centers), k));
+      ({ sums, counts, inertia } = kernels().cluster.kmeansStep(x.data, x.rows, x.cols, centersFor(x, centers), k));
     } else {
       const near = nearest(x, centers, k);
       sums = new Float64Array(k * x.cols);
@@ -130,7 +130,7 @@ export const predictTask = defineTask('kmeans.predict', (row: Block[], centers: 
   let labels: Int32Array;
   if (x.kind === 'dense') {
     labels = new Int32Array(x.rows);
-    kernels().kmeansStep(x.data, x.rows, x.cols, centersFor(x, centers), k, labels);
+    kernels().cluster.kmeansStep(x.data, x.rows, x.cols, centersFor(x, centers), k, labels);
   } else {
     labels = nearest(x, centers, k).labels;
   }

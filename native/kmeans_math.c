@@ -4,6 +4,7 @@
  *   label(i)    = argmin_j ||c_j||^2 + score(i, j)        (ties to the lowest index)
  *   inertia    += max(0, ||x_i||^2 + min_j(...))          (clamped against cancellation)
  * with Float64 sums and counts per center. Float64 and Float32 share one body through the *_IMPL macros.
+ * Plain C (no Node-API): the entry points are declared in kmeans.h; kmeans_napi.c exposes them to JavaScript.
  */
 #include <math.h>
 #include <stdint.h>
@@ -11,8 +12,7 @@
 #include <string.h>
 
 #include "blas.h"
-#include "kernels.h"
-#include "napi_args.h"
+#include "kmeans.h"
 
 /*
  * Below this many centers OpenBLAS's GEMM runs far under peak (the N dimension is too narrow for its
@@ -675,41 +675,20 @@ static int mixed_scores(void) {
   return known;
 }
 
-/* kmeansStep(x, n, d, centers, k, labels?) -> { sums, counts, inertia } */
-static napi_value k_kmeans_step(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
-  size_t n, d, k, sx, sc;
-  typed_arg x, c, lab = {0};
-  if (!args_get(env, info, 6, argv) || !arg_dim(env, argv[1], "n", &n) || !arg_dim(env, argv[2], "d", &d) ||
-      !arg_dim(env, argv[4], "k", &k) || !mul_size(env, n, d, &sx) || !mul_size(env, k, d, &sc) ||
-      !arg_float(env, argv[0], "x", sx, &x) || !arg_float(env, argv[3], "centers", sc, &c)) {
-    return NULL;
-  }
-  if (c.type != x.type) return throw_error(env, "kmeansStep: x and centers must have the same dtype");
-  if (k == 0) return throw_error(env, "kmeansStep: k must be at least 1");
-  bool with_labels = !arg_is_absent(env, argv[5]);
-  if (with_labels && !arg_typed(env, argv[5], "labels", napi_int32_array, n, &lab)) return NULL;
-  double *sums, *counts, inertia = 0;
-  napi_value vsums = new_f64(env, sc, &sums), vcounts = vsums ? new_f64(env, k, &counts) : NULL;
-  if (!vcounts) return NULL;
-  if (n > 0) {
-    int32_t *labels = with_labels ? lab.data : NULL;
-    int rc = 1;
-    if (x.type == napi_float64_array && k >= MIXED_K_MIN && mixed_scores()) rc = kmeans_mixed_f64(x.data, n, d, c.data, k, labels, sums, counts, &inertia);
-    if (rc == 1) {
-      rc = x.type == napi_float64_array ? kmeans_f64(x.data, n, d, c.data, k, labels, sums, counts, &inertia)
-                                        : kmeans_f32(x.data, n, d, c.data, k, labels, sums, counts, &inertia);
-    }
-    if (rc != 0) return throw_oom(env);
-  }
-  napi_value result, vinertia;
-  napi_create_object(env, &result);
-  napi_create_double(env, inertia, &vinertia);
-  if (!set_prop(env, result, "sums", vsums) || !set_prop(env, result, "counts", vcounts) ||
-      !set_prop(env, result, "inertia", vinertia)) {
-    return NULL;
-  }
-  return result;
+int dislib_kmeans_step_f64(const double *x, size_t n, size_t d, const double *centers, size_t k, int32_t *labels,
+                           double *sums, double *counts, double *inertia) {
+  memset(sums, 0, k * d * sizeof(double));
+  memset(counts, 0, k * sizeof(double));
+  *inertia = 0;
+  if (n == 0) return 0;
+  int rc = k >= MIXED_K_MIN && mixed_scores() ? kmeans_mixed_f64(x, n, d, centers, k, labels, sums, counts, inertia) : 1;
+  return rc == 1 ? kmeans_f64(x, n, d, centers, k, labels, sums, counts, inertia) : rc;
 }
 
-DISLIB_EXPORT("kmeansStep", k_kmeans_step)
+int dislib_kmeans_step_f32(const float *x, size_t n, size_t d, const float *centers, size_t k, int32_t *labels,
+                           double *sums, double *counts, double *inertia) {
+  memset(sums, 0, k * d * sizeof(double));
+  memset(counts, 0, k * sizeof(double));
+  *inertia = 0;
+  return n == 0 ? 0 : kmeans_f32(x, n, d, centers, k, labels, sums, counts, inertia);
+}
