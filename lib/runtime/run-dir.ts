@@ -2,7 +2,7 @@
  * The private directory of one cluster run's ipc endpoints (the driver's socket and its local workers'
  * peer sockets): `dislib-run-<driver pid>-XXXXXX` in the temp directory, mode 0700. The driver removes it
  * when it stops or its process ends; one left by a driver that was killed (SIGKILL) is removed by the next
- * driver's start.
+ * driver's start. The same sweep ({@link removeStaleDirs}) removes the spill directories of killed workers.
  *
  * @packageDocumentation
  */
@@ -38,9 +38,11 @@ function processExists(pid: number): boolean {
   }
 }
 
-/** Removes this user's run directories whose driver process is gone. */
-export function removeStaleRunDirs(): void {
-  const root = tmpdir();
+/**
+ * Removes this user's directories in `root` whose names match `pattern` (group 1: the pid of the process
+ * that made them, on this host) and whose process is gone.
+ */
+export function removeStaleDirs(root: string, pattern: RegExp): void {
   let names: string[];
   try {
     names = readdirSync(root);
@@ -49,7 +51,7 @@ export function removeStaleRunDirs(): void {
   }
   const uid = process.getuid?.();
   for (const name of names) {
-    const pid = NAME.exec(name)?.[1];
+    const pid = pattern.exec(name)?.[1];
     if (pid === undefined || processExists(Number(pid))) continue;
     const dir = join(root, name);
     try {
@@ -57,7 +59,12 @@ export function removeStaleRunDirs(): void {
       if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
       rmSync(dir, { recursive: true, force: true });
     } catch {
-      // Removed meanwhile by another driver's start.
+      // Removed meanwhile by another process's sweep.
     }
   }
+}
+
+/** Removes this user's run directories whose driver process is gone. */
+export function removeStaleRunDirs(): void {
+  removeStaleDirs(tmpdir(), NAME);
 }

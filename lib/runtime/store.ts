@@ -12,9 +12,11 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdir, open, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DislibError, ParameterError } from '../errors.js';
 import { encodedBytes, type Encoded } from './codec.js';
+import { removeStaleDirs } from './run-dir.js';
 
 /**
  * How to start a worker process so that it keeps its memory limit tightly: `gc` exposed, so the store
@@ -36,7 +38,7 @@ export interface ObjectStoreOptions {
    * for freed buffers the garbage collector has not returned yet. Default 0.5.
    */
   readonly target?: number;
-  /** Directory under which the store creates its own `dislib-<pid>-<random>` spill directory (on first spill). */
+  /** Directory under which the store creates its own `dislib-spill-<host>-<pid>-<random>` spill directory (on first spill). */
   readonly spillDir: string;
   /** Called when a spill not awaited by a `put` (after `unpin` or a read-back) fails. Default: log to stderr. */
   readonly onBackgroundError?: (err: StoreError) => void;
@@ -167,6 +169,16 @@ async function readWhole(file: string): Promise<Uint8Array> {
 }
 
 const isNotFound = (err: unknown): boolean => (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+
+/** Start of a spill directory's name: the host is in it, so a sweep on a shared spill root removes only its own host's. */
+function spillPrefix(): string {
+  return `dislib-spill-${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}-`;
+}
+
+/** A spill directory of this host; group 1 is the pid of the worker that made it. */
+function staleSpillName(): RegExp {
+  return new RegExp(`^${spillPrefix().replace(/[.-]/g, '\\$&')}(\\d+)-[0-9a-f]{12}$`);
+}
 
 /**
  * Holds encoded objects by key under a memory limit, spilling least-recently-used ones to disk.
@@ -485,9 +497,11 @@ export class ObjectStore {
 
   #spillDirectory(): Promise<string> {
     this.#dirReady ??= (async () => {
-      const dir = join(this.#spillRoot, `dislib-${process.pid}-${randomBytes(6).toString('hex')}`);
+      const dir = join(this.#spillRoot, `${spillPrefix()}${process.pid}-${randomBytes(6).toString('hex')}`);
       // Not recursive: a spill root that does not exist is the user's mistake, not something to create.
       await mkdir(dir, { mode: 0o700 });
+      // Spill directories of this host's killed workers (no exit hook ran) go with the first spill after them.
+      removeStaleDirs(this.#spillRoot, staleSpillName());
       this.#dir = dir;
       process.on('exit', this.#removeOnExit);
       return dir;

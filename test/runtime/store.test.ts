@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { decode, encode, type Encoded } from '../../lib/runtime/codec.js';
 import { ObjectStore, StoreError } from '../../lib/runtime/store.js';
 import { ParameterError } from '../../lib/errors.js';
@@ -138,6 +139,29 @@ describe('runtime object store', () => {
     let err: unknown;
     await s.put('z', block(1, 10), { recomputeOnly: false }).catch((e: unknown) => (err = e));
     expect(err).to.be.instanceOf(StoreError);
+  });
+
+  it("removes this host's spill directories of dead workers on its first spill, and no other", async () => {
+    // A pid that is surely gone: a child that has exited.
+    const dead = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['-e', '0']);
+      child.on('exit', () => resolve(child.pid as number));
+    });
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
+    const names = {
+      dead: `dislib-spill-${host}-${dead}-0123456789ab`,
+      live: `dislib-spill-${host}-${process.pid}-0123456789ab`,
+      otherHost: `dislib-spill-${host}x-${dead}-0123456789ab`,
+      notOurs: `other-${dead}-0123456789ab`,
+    };
+    for (const name of Object.values(names)) await mkdir(join(root, name));
+    await writeFile(join(root, names.dead, 'k0'), 'left by a killed worker');
+    const s = open(1.5 * MB);
+    for (let i = 0; i < 3; i++) await s.put(`k${i}`, block(i, 131072), { recomputeOnly: false });
+    const left = await readdir(root);
+    expect(left).to.not.include(names.dead);
+    expect(left).to.include.members([names.live, names.otherHost, names.notOurs]);
+    expect(left).to.include(basename(s.spillDirectory as string));
   });
 
   it('treats a vanished or corrupt spill file as a dropped object (recompute from lineage)', async () => {
