@@ -113,8 +113,11 @@ int builtin_get_threads(void) { return builtin_threads; }
  * its own packing buffers) and builtin_SUFFIXgemm (beta, then the column ranges over the threads).
  */
 #define GEMM_IMPL(T, SUFFIX, BLAS_NAME)                                                                              \
-  /* Pack rows [i0, i0 + mc) x depth [p0, p0 + kc) of op(A) into MR-row slivers, zero-padded to a multiple of MR. */ \
-  static void pack_a_##SUFFIX(const T *a, size_t lda, bool ta, size_t i0, size_t mc, size_t p0, size_t kc, size_t mr, \
+  /*                                                                                                             \
+   * Pack rows [i0, i0 + mc) x depth [p0, p0 + kc) of op(A) into MR-row slivers, zero-padded to a multiple of    \
+   * MR. Column slivers of op(B) are the same packing of op(B)^T (see gemm_range).                               \
+   */                                                                                                            \
+  static void pack_panel_##SUFFIX(const T *a, size_t lda, bool ta, size_t i0, size_t mc, size_t p0, size_t kc, size_t mr, \
                               T *out) {                                                                          \
     for (size_t s = 0; s < mc; s += mr, out += mr * kc) {                                                        \
       size_t rows = mc - s < mr ? mc - s : mr;                                                                   \
@@ -129,25 +132,6 @@ int builtin_get_threads(void) { return builtin_threads; }
           for (; r < rows; r++) dst[r] = src[r * lda];                                                           \
         }                                                                                                        \
         for (; r < mr; r++) dst[r] = 0;                                                                          \
-      }                                                                                                          \
-    }                                                                                                            \
-  }                                                                                                              \
-  /* Pack depth [p0, p0 + kc) x columns [j0, j0 + nc) of op(B) into NR-column slivers, zero-padded. */             \
-  static void pack_b_##SUFFIX(const T *b, size_t ldb, bool tb, size_t p0, size_t kc, size_t j0, size_t nc, size_t nr, \
-                              T *out) {                                                                          \
-    for (size_t s = 0; s < nc; s += nr, out += nr * kc) {                                                        \
-      size_t cols = nc - s < nr ? nc - s : nr;                                                                   \
-      for (size_t p = 0; p < kc; p++) {                                                                          \
-        T *dst = out + p * nr;                                                                                   \
-        size_t j = 0;                                                                                            \
-        if (tb) {                                                                                                \
-          const T *src = b + (j0 + s) * ldb + p0 + p;                                                            \
-          for (; j < cols; j++) dst[j] = src[j * ldb];                                                           \
-        } else {                                                                                                 \
-          const T *src = b + (p0 + p) * ldb + j0 + s;                                                            \
-          for (; j < cols; j++) dst[j] = src[j];                                                                 \
-        }                                                                                                        \
-        for (; j < nr; j++) dst[j] = 0;                                                                          \
       }                                                                                                          \
     }                                                                                                            \
   }                                                                                                              \
@@ -185,10 +169,10 @@ int builtin_get_threads(void) { return builtin_threads; }
       size_t nc = g->j1 - jc < nc_max ? g->j1 - jc : nc_max;                                                     \
       for (size_t pc = 0; pc < g->k; pc += KC) {                                                                 \
         size_t kc = g->k - pc < KC ? g->k - pc : KC;                                                             \
-        pack_b_##SUFFIX(g->b, g->ldb, g->tb, pc, kc, jc, nc, nr, pb);                                            \
+        pack_panel_##SUFFIX(g->b, g->ldb, !g->tb, jc, nc, pc, kc, nr, pb); /* op(B)^T rows = op(B) columns */                                            \
         for (size_t ic = 0; ic < g->m; ic += mc_max) {                                                           \
           size_t mc = g->m - ic < mc_max ? g->m - ic : mc_max;                                                   \
-          pack_a_##SUFFIX(g->a, g->lda, g->ta, ic, mc, pc, kc, mr, pa);                                          \
+          pack_panel_##SUFFIX(g->a, g->lda, g->ta, ic, mc, pc, kc, mr, pa);                                          \
           for (size_t jr = 0; jr < nc; jr += nr) {                                                               \
             size_t cols = nc - jr < nr ? nc - jr : nr;                                                           \
             for (size_t ir = 0; ir < mc; ir += mr) {                                                             \
